@@ -1,0 +1,44 @@
+"""Showroom: the sales floor of a car dealership, offline-first.
+
+`create_app` is the whole wiring of the server, in order: configuration, extensions, request hooks,
+blueprints, command line. Everything else lives in the module that owns it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(config: type | None = None) -> Flask:
+    """Build a Showroom app; `config` is a `Config` subclass (tests pass their own)."""
+    from . import cli, i18n, models, policy, security
+    from .config import Config
+    from .extensions import csrf, db, login_manager, migrate
+    from .routes import register_blueprints
+
+    # 1. Configuration: environment first, a test subclass on top.
+    app = Flask(__name__, static_folder=str(WEB), static_url_path="/static", instance_relative_config=True)
+    app.config.from_object(config or Config)
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)  # also makes instance/ for SQLite
+
+    # 2. Extensions.
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    models.init_app(app, login_manager)
+    i18n.init_app(app)
+
+    # 3. Request hooks: who may call what (policy), and the security headers on every answer.
+    policy.init_app(app)
+    security.init_app(app)
+
+    # 4. Blueprints by audience: auth, office, tablet, api.
+    register_blueprints(app)
+
+    # 5. Command line: seed-demo, create-store, create-user, revoke-tokens.
+    cli.init_app(app)
+    return app

@@ -1,0 +1,110 @@
+"""Command line: `flask --app server seed-demo | create-store | create-user | revoke-tokens`.
+
+Other tools and checks call these exact forms; keep their names and options.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .domain import ROLES
+from .extensions import db
+from .models import ApiToken, Store, User, utcnow
+
+
+def create_store(code: str, name: str, brand: str = "", address: str = "") -> Store:
+    """Create a store, or raise ValueError when the code is taken."""
+    if db.session.scalar(select(Store).where(Store.code == code)):
+        raise ValueError(f"store {code} exists")
+    store = Store(code=code, name=name, brand=brand, address=address)
+    db.session.add(store)
+    db.session.flush()
+    return store
+
+
+def create_user(username: str, password: str, role: str, store: Store, display_name: str = "",
+                language: str = "zh_CN") -> User:
+    """Create a staff account with an argon2 password hash, or raise ValueError."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role}; one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise ValueError("password must have at least 8 characters")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise ValueError(f"user {username} exists")
+    user = User(username=username, display_name=display_name or username, role=role, store_id=store.id,
+                language=language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every live token of `user`; returns how many."""
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    return len(tokens)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load the demo dealership (store DEMO); running it twice changes nothing."""
+        from .demo import DEMO_PASSWORD, seed_demo
+
+        created, users = seed_demo()
+        db.session.commit()
+        click.echo(f"Demo store DEMO (示例4S店): {created} records created." if created
+                   else "Demo store DEMO (示例4S店) is already loaded; nothing changed.")
+        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for user in users:
+            click.echo(f"  {user.username:<16} {user.role:<16} {user.display_name}")
+
+    @app.cli.command("create-store")
+    @click.argument("code")
+    @click.argument("name")
+    @click.option("--brand", default="")
+    @click.option("--address", default="")
+    def create_store_command(code: str, name: str, brand: str, address: str) -> None:
+        """Create a store (dealership showroom) with CODE and NAME."""
+        try:
+            create_store(code, name, brand, address)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"store {code} created")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--password", required=True)
+    @click.option("--role", required=True, type=click.Choice(list(ROLES)))
+    @click.option("--store", "store_code", required=True)
+    @click.option("--name", "display_name", default="")
+    def create_user_command(username: str, password: str, role: str, store_code: str, display_name: str):
+        """Create a user of the store with code STORE."""
+        store = db.session.scalar(select(Store).where(Store.code == store_code))
+        if store is None:
+            raise click.ClickException(f"no store {store_code}")
+        try:
+            create_user(username, password, role, store, display_name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"user {username} ({role}) created in {store_code}")
+
+    @app.cli.command("revoke-tokens")
+    @click.argument("username")
+    def revoke_tokens_command(username: str) -> None:
+        """Revoke every bearer token of USERNAME (a lost tablet, a leaver)."""
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"no user {username}")
+        count = revoke_tokens(user)
+        db.session.commit()
+        click.echo(f"{count} token(s) of {username} revoked")

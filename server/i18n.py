@@ -1,0 +1,52 @@
+"""Chinese first, English too: the locale of each request, and the tablet's strings from the same catalogues.
+
+The tablet's JavaScript calls `t("English source")`; `pybabel extract` collects those calls with the
+Python and Jinja strings into one catalogue per language. `js_catalogue` serves the entries whose source
+is under web/ as JSON, so there is no second, hand-kept list of tablet strings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, g, session
+from flask_login import current_user
+
+from .extensions import babel
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def get_locale() -> str:
+    """The signed-in user's language, else the one chosen on the login page, else Chinese."""
+    languages = current_app.config["LANGUAGES"]
+    user = getattr(g, "user", None) or (current_user if current_user.is_authenticated else None)
+    if user is not None and user.language in languages:
+        return user.language
+    chosen = session.get("language")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@cache
+def js_catalogue(language: str) -> dict[str, str]:
+    """{source: translation} for every message used by the tablet's JavaScript, read from the .po file.
+
+    An untranslated entry maps to its English source, so the tablet never shows an empty string.
+    """
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle)
+    entries = {}
+    for message in catalogue:
+        if not message.id or not any(path.startswith("web/") for path, _line in message.locations):
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        msgstr = message.string if isinstance(message.string, str) else message.string[0]
+        entries[msgid] = msgstr if msgstr and not message.fuzzy else msgid
+    return entries
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel with our locale selector."""
+    babel.init_app(app, locale_selector=get_locale)

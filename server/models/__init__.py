@@ -1,0 +1,27 @@
+"""Typed SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager
+
+from ..extensions import db
+from .base import SyncMixin, next_store_version, utcnow, uuid7
+from .catalogue import Colour, Series, Trim, Vehicle
+from .customer import Customer
+from .store import Store
+from .user import ApiToken, LoginAttempt, User
+
+__all__ = ["ApiToken", "Colour", "Customer", "LoginAttempt", "Series", "Store", "SyncMixin", "Trim", "User",
+           "Vehicle", "next_store_version", "utcnow", "uuid7"]
+
+
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    """Wire Flask-Login to the user table; office sessions carry the user id only."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None

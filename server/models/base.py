@@ -1,0 +1,73 @@
+"""The sync mixin: what every record that travels to tablets has, in one place."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; the server's clock, never a device's."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def uuid7() -> str:
+    """A time-ordered UUID (RFC 9562 version 7), as tablets make them; Python 3.11 has no uuid.uuid7."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return str(uuid.UUID(int=value))
+
+
+def next_store_version(store_id: int) -> int:
+    """Take the store's next version inside the caller's transaction.
+
+    The UPDATE locks the store's counter row (PostgreSQL) or takes SQLite's write lock, so versions become
+    visible in commit order, which is what the pull cursor relies on (SYNC_PROTOCOL.md, Pull).
+    """
+    from .store import Store
+
+    stmt = update(Store).where(Store.id == store_id).values(version=Store.version + 1).returning(Store.version)
+    return db.session.execute(stmt).scalar_one()
+
+
+class SyncMixin:
+    """A UUID made by the client, the owning store, the store version of the last change, a version per
+    field, timestamps and a tombstone. `SYNC_FIELDS` lists the entity's own fields (META excluded)."""
+
+    SYNC_FIELDS: tuple[str, ...] = ()
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=uuid7)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def apply(self, changes: dict[str, Any], version: int) -> list[str]:
+        """Set the fields in `changes` that differ, stamping each with `version`; returns the changed names.
+
+        Used by server-side writes (office edits, seeding); tablet pushes go through the sync merge rules.
+        """
+        changed = [f for f, v in changes.items() if getattr(self, f) != v]
+        if not changed:
+            return []
+        for field in changed:
+            setattr(self, field, changes[field])
+        self.field_versions = {**(self.field_versions or {}), **dict.fromkeys(changed, version)}
+        self.version = version
+        return changed

@@ -1,0 +1,28 @@
+"""A store: one dealership showroom, the tenant of everything else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import utcnow
+
+
+class Store(db.Model):
+    """A dealership showroom (4S store). `version` is its sync counter: every write takes the next one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    brand: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def to_public(self) -> dict:
+        """What a signed-in client may know of its own store."""
+        return {"id": self.id, "code": self.code, "name": self.name, "brand": self.brand,
+                "address": self.address}

@@ -1,0 +1,20 @@
+"""Blueprints by audience: auth (sign-in), office (htmx pages), tablet (PWA shell), api (bearer JSON)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint; each view carries its policy rule (server/policy.py)."""
+    from ..extensions import csrf
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .office import bp as office_bp
+    from .tablet import bp as tablet_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(office_bp)
+    app.register_blueprint(tablet_bp)
+    csrf.exempt(api_bp)  # bearer tokens are not ambient credentials (SYNC_PROTOCOL.md)
+    app.register_blueprint(api_bp)

@@ -1,0 +1,45 @@
+"""Catalogue schemas: series, trims with MSRP, colours."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, pre_load, validate
+
+from ..domain import POWERTRAINS
+from .fields import REQUIRED, Trimmed, choice, integer, text
+
+
+class SeriesSchema(Trimmed, Schema):
+    """A series (车系)."""
+
+    name = text(80)
+    brand = text(80, required=False, load_default="")
+    sort_order = integer(0, 999, load_default=0)
+
+
+class TrimSchema(Trimmed, Schema):
+    """A trim (车型/配置) with its MSRP in whole yuan."""
+
+    series_id = fields.String(required=True, error_messages=REQUIRED)
+    name = text(120)
+    model_year = integer(2000, 2100, required=True)
+    powertrain = choice(POWERTRAINS, required=True)
+    msrp_yuan = integer(1, 99_999_999, required=True)
+
+    @pre_load
+    def _plain_number(self, data, **_kw):
+        if isinstance(data.get("msrp_yuan"), str):  # people type 129,900 or 129 900
+            data = {**data, "msrp_yuan": re.sub(r"[,，\s]", "", data["msrp_yuan"])}
+        return data
+
+
+class ColourSchema(Trimmed, Schema):
+    """An exterior colour of a series."""
+
+    series_id = fields.String(required=True, error_messages=REQUIRED)
+    name = text(60)
+    hex = fields.String(required=True, error_messages=REQUIRED,
+                        validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error=_l("Use a colour like #1a2b3c.")))
+    extra_yuan = integer(0, 999_999, load_default=0)

@@ -1,0 +1,28 @@
+"""Staff account schemas for the admin's users page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from ..domain import ROLES
+from .fields import REQUIRED, Trimmed, choice, text
+
+
+class UserUpdateSchema(Trimmed, Schema):
+    """What an admin may change on an account."""
+
+    display_name = text(80)
+    role = choice(ROLES, required=True)
+    language = choice(("zh_CN", "en"), load_default="zh_CN")
+    active = fields.Boolean(load_default=False)
+
+
+class UserCreateSchema(UserUpdateSchema):
+    """A new account: a username and a first password on top."""
+
+    username = fields.String(required=True, error_messages=REQUIRED, validate=validate.Regexp(
+        r"^[a-z0-9][a-z0-9._-]{2,63}$", error=_l("3-64 lowercase letters, digits, dots, dashes or underscores.")))
+    password = fields.String(required=True, error_messages=REQUIRED, load_only=True,
+                             validate=validate.Length(min=8, max=128, error=_l("Between 8 and 128 characters.")))
+    active = fields.Boolean(load_default=True)
