@@ -15,7 +15,7 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 
 def create_app(config: type | None = None) -> Flask:
     """Build a Showroom app; `config` is a `Config` subclass (tests pass their own)."""
-    from . import cli, i18n, models, policy, security
+    from . import cli, errors, i18n, models, policy, security
     from .config import Config
     from .extensions import csrf, db, login_manager, migrate
     from .routes import register_blueprints
@@ -35,6 +35,7 @@ def create_app(config: type | None = None) -> Flask:
     # 3. Request hooks: who may call what (policy), and the security headers on every answer.
     policy.init_app(app)
     security.init_app(app)
+    errors.init_app(app)  # one error shape: JSON {code, message, errors} for the API, pages for people
 
     # 4. Blueprints by audience: auth, office, tablet, api.
     register_blueprints(app)

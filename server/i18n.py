@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import flask_babel
+from babel import Locale, support
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, session
 from flask_login import current_user
@@ -47,6 +49,26 @@ def js_catalogue(language: str) -> dict[str, str]:
     return entries
 
 
+class _Catalogues(flask_babel.Domain):
+    """Load each language's catalogue from the folder named by its code (zh_CN/, en/).
+
+    Babel parses "zh_CN" as zh_Hans_CN (it adds the likely script) and gettext then looks for a
+    zh_Hans_CN/ folder, finds none and silently falls back to English.
+    """
+
+    def get_translations(self):
+        locale = flask_babel.get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        code = next((c for c in current_app.config["LANGUAGES"] if Locale.parse(c) == locale), str(locale))
+        key = (code, self.domain[0])
+        if key not in self.cache:
+            self.cache[key] = support.Translations.load(self.translation_directories[0], [code], self.domain[0])
+        return self.cache[key]
+
+
 def init_app(app: Flask) -> None:
-    """Wire Flask-Babel with our locale selector."""
+    """Wire Flask-Babel with our locale selector and catalogue folders."""
     babel.init_app(app, locale_selector=get_locale)
+    babel.domain_instance = _Catalogues()
+    app.jinja_env.globals["get_locale"] = get_locale  # the language code: templates compare with "zh_CN"

@@ -87,7 +87,7 @@ def _enforce_session(rule: Rule):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not rule.allows(current_user.role):
         abort(403)
-    g.user, g.store_id = current_user, current_user.store_id
+    g.user, g.store_id = current_user._get_current_object(), current_user.store_id
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
@@ -79,7 +79,8 @@ def login():
 @office()
 def logout():
     """Sign out of the office; the language choice stays for the next person at this browser."""
-    language = session.get("language")
+    language = session.get("language") or current_user.language
+    g.pop("user", None)  # the next messages are for nobody in particular
     logout_user()
     session.clear()
     if language:

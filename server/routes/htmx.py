@@ -10,10 +10,10 @@ def is_fragment_request() -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context):
+def render(page: str, fragment: str | None = None, status_code: int = 200, **context):
     """Render `fragment` for htmx and `page` otherwise, with `Vary: HX-Request` so caches keep both apart."""
     template = fragment if fragment and is_fragment_request() else page
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context), status_code)
     response.headers["Vary"] = "HX-Request"
     return response
 

@@ -97,7 +97,7 @@ def create_series():
     """Add a series; errors re-render the form with field messages."""
     data, errors = _load(SeriesSchema())
     if errors:
-        return render("office/catalogue.html", "office/_series_form.html", status=422,
+        return render("office/catalogue.html", "office/_series_form.html", status_code=422,
                       series_list=_series_list(), POWERTRAINS=POWERTRAINS, can_edit=True, errors=errors,
                       new_series=request.form)
     series = Series(store_id=g.store_id, brand="")
@@ -149,7 +149,7 @@ def save_catalogue_row(kind: str, record_id: str):
     parent = {"series_id": record.series_id} if kind != "series" else {}
     data, errors = _load(schema(), parent)
     if errors:
-        return render(template, template, status=422, record=record, editing=True, errors=errors,
+        return render(template, template, status_code=422, record=record, editing=True, errors=errors,
                       values=request.form, POWERTRAINS=POWERTRAINS, can_edit=True)
     _save(record, data)
     if not is_fragment_request():
@@ -170,7 +170,7 @@ def add_to_series(series_id: str, kind: str):
     if errors:
         for field, message in errors.items():
             flash(f"{field}: {message}", "error")
-        return render("office/catalogue.html", status=422, series_list=_series_list(), POWERTRAINS=POWERTRAINS,
+        return render("office/catalogue.html", status_code=422, series_list=_series_list(), POWERTRAINS=POWERTRAINS,
                       can_edit=True, errors={f"{kind}:{series.id}": errors}, new_series=None,
                       values=request.form)
     record = model(store_id=g.store_id)
@@ -217,7 +217,7 @@ def _users() -> list[User]:
 
 
 def _users_page(status: int = 200, errors: dict | None = None, values: dict | None = None):
-    return render("office/users.html", status=status, users=_users(), ROLES=ROLES, errors=errors or {},
+    return render("office/users.html", status_code=status, users=_users(), ROLES=ROLES, errors=errors or {},
                   values=values or {}, office_roles=OFFICE_ROLES)
 
 
@@ -272,7 +272,7 @@ def save_user(user_id: int):
     if not errors and user.id == current_user.id and (data["role"] != "admin" or not data["active"]):
         errors = {"role": _("You cannot remove your own administrator access.")}
     if errors:
-        return render("office/_user_row.html", "office/_user_row.html", status=422, user=user, editing=True,
+        return render("office/_user_row.html", "office/_user_row.html", status_code=422, user=user, editing=True,
                       errors=errors, values=request.form, ROLES=ROLES)
     for field, value in data.items():
         setattr(user, field, value)

@@ -1,0 +1,163 @@
+"""The policy layer: every route has a rule, and the rules hold for every role and for another store.
+
+`EXAMPLES` names a request for every endpoint of the app. A new route without a policy rule, or without an
+entry here, fails `test_every_route_has_a_rule_and_an_example` — so nobody can add a route that skips the
+role-and-store check without a test noticing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from server.domain import ROLES
+from server.extensions import db
+from server.models import ApiToken
+from server.policy import rule_for
+from tests.conftest import csrf_token, login
+from tests.factories import make_colour, make_customer, make_series, make_store, make_trim, make_user, make_vehicle
+
+MARKERS = ("甲店专属车系", "LKHSA20STA0000017", "target-user-a")  # store A data that must never leak
+
+
+@dataclass
+class World:
+    series: str
+    trim: str
+    colour: str
+    user: int
+
+
+def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
+    return method, url, kw, True  # the URL names a record of store A
+
+
+def _plain(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
+    return method, url, kw, False
+
+
+EXAMPLES = {
+    "static": lambda w: [_plain("GET", "/static/vendor/VENDOR.md")],
+    "auth.login": lambda w: [_plain("GET", "/login"), _plain("POST", "/login", data={})],
+    "auth.set_language": lambda w: [_plain("POST", "/language", data={"language": "zh_CN"})],
+    "auth.logout": lambda w: [_plain("POST", "/logout")],
+    "office.index": lambda w: [_plain("GET", "/")],
+    "office.home": lambda w: [_plain("GET", "/office/")],
+    "office.catalogue": lambda w: [_plain("GET", "/office/catalogue")],
+    "office.create_series": lambda w: [_plain("POST", "/office/catalogue/series", data={"name": ""})],
+    "office.catalogue_row": lambda w: [_obj("GET", f"/office/catalogue/trim/{w.trim}"),
+                                       _obj("GET", f"/office/catalogue/series/{w.series}"),
+                                       _obj("GET", f"/office/catalogue/colour/{w.colour}")],
+    "office.edit_catalogue_row": lambda w: [_obj("GET", f"/office/catalogue/trim/{w.trim}/edit")],
+    "office.save_catalogue_row": lambda w: [_obj("POST", f"/office/catalogue/trim/{w.trim}", data={"name": ""})],
+    "office.add_to_series": lambda w: [_obj("POST", f"/office/catalogue/series/{w.series}/trim", data={})],
+    "office.vehicles": lambda w: [_plain("GET", "/office/vehicles")],
+    "office.customers": lambda w: [_plain("GET", "/office/customers")],
+    "office.users": lambda w: [_plain("GET", "/office/users")],
+    "office.create_user_view": lambda w: [_plain("POST", "/office/users", data={})],
+    "office.edit_user": lambda w: [_obj("GET", f"/office/users/{w.user}/edit")],
+    "office.user_row": lambda w: [_obj("GET", f"/office/users/{w.user}")],
+    "office.save_user": lambda w: [_obj("POST", f"/office/users/{w.user}", data={"display_name": ""})],
+    "tablet.shell": lambda w: [_plain("GET", "/tablet/")],
+    "tablet.offline": lambda w: [_plain("GET", "/offline")],
+    "tablet.service_worker": lambda w: [_plain("GET", "/sw.js")],
+    "tablet.manifest": lambda w: [_plain("GET", "/manifest.webmanifest")],
+    "tablet.translations": lambda w: [_plain("GET", "/i18n/zh_CN.json")],
+    "api.issue_token": lambda w: [_plain("POST", "/api/auth/token", json={})],
+    "api.me": lambda w: [_plain("GET", "/api/me")],
+    "api.update_me": lambda w: [_plain("PATCH", "/api/me", json={"language": "zh_CN"})],
+    "api.revoke_token": lambda w: [_plain("DELETE", "/api/auth/token")],
+}
+LAST = ("auth.logout", "api.revoke_token")  # they end the identity's session, so they run last
+
+#: The intended policy of the sensitive routes, written out so a loosened rule fails here.
+INTENDED = {
+    "office.users": {"admin"},
+    "office.create_user_view": {"admin"},
+    "office.save_user": {"admin"},
+    "office.save_catalogue_row": {"manager", "admin"},
+    "office.create_series": {"manager", "admin"},
+    "office.add_to_series": {"manager", "admin"},
+    "office.customers": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+}
+
+
+def test_every_route_has_a_rule_and_an_example(app):
+    """Each endpoint declares a policy rule and has a request in EXAMPLES (new routes must add both)."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert {e for e in endpoints if rule_for(app, e) is None} == set(), "routes without a policy rule"
+    assert endpoints - set(EXAMPLES) == set(), "routes without an example in tests/api/test_policy.py"
+    assert set(EXAMPLES) - endpoints == set(), "examples for routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(INTENDED))
+def test_sensitive_routes_admit_exactly_the_intended_roles(app, endpoint):
+    """Admin-only and manager-only routes admit no other role."""
+    rule = rule_for(app, endpoint)
+    assert {role for role in ROLES if rule.allows(role)} == INTENDED[endpoint]
+
+
+def _world():
+    store_a, store_b = make_store("A"), make_store("B")
+    series = make_series(store_a, name="甲店专属车系")
+    trim, colour = make_trim(series), make_colour(series)
+    make_vehicle(trim, colour, vin="LKHSA20STA0000017")
+    make_customer(store_a)
+    target = make_user(store_a, "consultant", username="target-user-a")
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id)
+
+
+IDENTITIES = ["anonymous"] + [f"{role}@own" for role in ROLES] + [f"{role}@other" for role in ROLES]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_walk_every_route(app, client, identity):
+    """Walk every route as this identity: anonymous callers are sent to sign in (office) or refused (API);
+    a role outside a rule gets 403; an allowed role of store A is served; an allowed role of store B gets 404
+    for store A's records and never sees store A's data anywhere."""
+    role, _sep, where = identity.partition("@")
+    headers, username = {}, None
+    with app.app_context():  # no requests inside: they would share this context's `g`
+        store_a, store_b, world = _world()
+        if role != "anonymous":
+            user = make_user(store_a if where == "own" else store_b, role)
+            _token, clear = ApiToken.issue(user, "policy walk", 1)
+            db.session.commit()
+            headers["Authorization"] = f"Bearer {clear}"
+            username = user.username
+    if username:
+        assert login(client, username).status_code == 303
+    token = csrf_token(client, "/login" if role == "anonymous" else "/office/")
+
+    failures = []
+    for endpoint in sorted(EXAMPLES, key=lambda e: (e in LAST, e)):
+        rule = rule_for(app, endpoint)
+        for method, url, kwargs, names_record in EXAMPLES[endpoint](world):
+            form = "json" not in kwargs and method == "POST"
+            data = {**kwargs.get("data", {}), "csrf_token": token} if form else None
+            response = client.open(url, method=method, data=data, json=kwargs.get("json"),
+                                   headers=headers if endpoint.startswith("api.") else {})
+            status = response.status_code
+            body = response.get_data(as_text=True)
+            response.close()  # static files are streamed from an open file
+            expected = _expected(rule, role, where, names_record)
+            if not expected(status, response):
+                failures.append(f"{method} {url} ({endpoint}) as {identity}: {status}")
+            if where == "other" and any(marker in body for marker in MARKERS):
+                failures.append(f"{method} {url} ({endpoint}) as {identity}: store A data leaked")
+    assert failures == []
+
+
+def _expected(rule, role: str, where: str, names_record: bool):
+    if rule.audience == "public":
+        return lambda status, r: status != 403 and status < 500
+    if role == "anonymous":
+        if rule.audience == "token":
+            return lambda status, r: status == 401
+        return lambda status, r: status == 302 and "/login" in r.headers["Location"]
+    if not rule.allows(role):
+        return lambda status, r: status == 403
+    if where == "other" and names_record:
+        return lambda status, r: status == 404
+    return lambda status, r: status not in (401, 403, 404) and status < 500

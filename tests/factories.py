@@ -1,0 +1,68 @@
+"""Factories for test data; each writes through the models and commits."""
+
+from __future__ import annotations
+
+import itertools
+
+from server.cli import create_store, create_user
+from server.extensions import db
+from server.models import Colour, Customer, Series, Store, Trim, User, Vehicle, next_store_version
+
+PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only
+_seq = itertools.count(1)
+
+
+def make_store(code: str | None = None, name: str = "测试店") -> Store:
+    """A store with a unique code."""
+    store = create_store(code or f"S{next(_seq)}", name, brand="启程汽车")
+    db.session.commit()
+    return store
+
+
+def make_user(store: Store, role: str = "consultant", username: str | None = None, **kwargs) -> User:
+    """A user of `store` with the test password."""
+    user = create_user(username or f"{role}{next(_seq)}", PASSWORD, role, store, **kwargs)
+    db.session.commit()
+    return user
+
+
+def _synced(model, store: Store, **fields):
+    record = model(store_id=store.id)
+    record.apply(fields, next_store_version(store.id))
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def make_series(store: Store, name: str = "启程 S5") -> Series:
+    """A series of `store`."""
+    return _synced(Series, store, name=name, brand="启程汽车", sort_order=0)
+
+
+def make_trim(series: Series, name: str = "1.5T 舒适版", msrp: int = 109_900) -> Trim:
+    """A trim of `series`."""
+    return _synced(Trim, series_store(series), series_id=series.id, name=name, model_year=2026,
+                   powertrain="ice", msrp_yuan=msrp)
+
+
+def make_colour(series: Series, name: str = "极地白", hex_: str = "#f4f5f2") -> Colour:
+    """A colour of `series`."""
+    return _synced(Colour, series_store(series), series_id=series.id, name=name, hex=hex_, extra_yuan=0)
+
+
+def make_vehicle(trim: Trim, colour: Colour, vin: str = "LKHSA20STA0000017", **fields) -> Vehicle:
+    """A vehicle of the trim's store."""
+    return _synced(Vehicle, series_store(trim.series), vin=vin, trim_id=trim.id, colour_id=colour.id,
+                   stock_status=fields.pop("stock_status", "in_stock"), is_test_drive=fields.pop("fleet", False),
+                   odometer_km=fields.pop("odometer_km", 10), plate="", **fields)
+
+
+def make_customer(store: Store, owner: User | None = None, name: str = "张三", phone: str = "13800138000",
+                  grade: str = "A") -> Customer:
+    """A customer file of `store`."""
+    return _synced(Customer, store, name=name, phone=phone, grade=grade, source="walk_in",
+                   owner_id=owner.id if owner else None, notes="")
+
+
+def series_store(series: Series) -> Store:
+    return db.session.get(Store, series.store_id)

@@ -1,0 +1,55 @@
+// The tablet's only door to the server's JSON API. Screens call session.js, which calls this; a request that
+// cannot reach the server marks the tablet offline, any answer marks it online.
+
+import { languageTag } from './i18n.js';
+import { setStatus } from './status.js';
+
+const TIMEOUT_MS = 15000;
+
+/** Thrown when the server cannot be reached (no network, DNS, timeout): the caller keeps working locally. */
+export class OfflineError extends Error {
+  constructor(cause) {
+    super('offline', { cause });
+    this.name = 'OfflineError';
+  }
+}
+
+/** Send a JSON request; resolves to {ok, status, data} for any HTTP answer, throws OfflineError otherwise. */
+export async function request(method, path, { token, body } = {}) {
+  const headers = { Accept: 'application/json', 'Accept-Language': languageTag() };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+  // A stalled connection on the lot should not leave a spinner forever: give up and treat it as offline.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit', // the bearer token is the only credential; an office cookie must not ride along
+      signal: controller.signal,
+    });
+  } catch (error) {
+    setStatus({ online: false });
+    throw new OfflineError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  setStatus({ online: true });
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  return { ok: response.ok, status: response.status, data };
+}

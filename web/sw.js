@@ -1,0 +1,123 @@
+// Showroom's service worker: the tablet shell opens with no network; office pages fall back to /offline.
+//
+// Updates are user-controlled: a new version installs next to the old one and waits; the page shows "Update
+// available" and only the person's "Reload" sends SKIP_WAITING (web/js/sw-bridge.js). Bump VERSION with every
+// release (it equals the package version; a test checks both, and that every PRECACHE path exists).
+
+const VERSION = '0.1.0';
+const STATIC_PREFIX = 'showroom-static-';
+const RUNTIME_PREFIX = 'showroom-runtime-';
+const STATIC_CACHE = `${STATIC_PREFIX}${VERSION}`;
+const RUNTIME_CACHE = `${RUNTIME_PREFIX}${VERSION}`;
+
+// The shell, and everything it loads. Keep it a plain list of absolute paths.
+const PRECACHE = [
+  '/tablet/',
+  '/offline',
+  '/manifest.webmanifest',
+  '/i18n/zh_CN.json',
+  '/i18n/en.json',
+  '/static/css/tablet.css',
+  '/static/js/api.js',
+  '/static/js/app.js',
+  '/static/js/db.js',
+  '/static/js/dom.js',
+  '/static/js/format.js',
+  '/static/js/home-screen.js',
+  '/static/js/i18n.js',
+  '/static/js/language-switch.js',
+  '/static/js/session.js',
+  '/static/js/sign-in-screen.js',
+  '/static/js/status.js',
+  '/static/js/sw-bridge.js',
+  '/static/vendor/idb-8.0.4.js',
+  '/static/icons/icon.svg',
+  '/static/icons/icon-192.png',
+  '/static/icons/icon-512.png',
+  '/static/icons/icon-maskable-512.png',
+];
+
+self.addEventListener('install', (event) => {
+  // cache: 'reload' skips the HTTP cache, so a new version never precaches a stale file.
+  event.waitUntil(
+    caches.open(STATIC_CACHE).then((cache) => cache.addAll(
+      PRECACHE.map((path) => new Request(path, { cache: 'reload', credentials: 'omit' })),
+    )),
+  );
+  // No skipWaiting() here: the page asks for it when the person chooses to reload.
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const ours = (name) => name.startsWith(STATIC_PREFIX) || name.startsWith(RUNTIME_PREFIX);
+    const current = new Set([STATIC_CACHE, RUNTIME_CACHE]);
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => ours(name) && !current.has(name)).map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  }
+});
+
+/** Static files we may keep: versioned with the release, identical for every user. */
+function isStaticAsset(url) {
+  return url.pathname.startsWith('/static/') || url.pathname.startsWith('/i18n/')
+    || url.pathname === '/manifest.webmanifest';
+}
+
+async function tabletShell(request) {
+  const cached = await caches.match('/tablet/', { cacheName: STATIC_CACHE, ignoreVary: true });
+  return cached || fetch(request);
+}
+
+async function networkOrOffline(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const offline = await caches.match('/offline', { cacheName: STATIC_CACHE, ignoreVary: true });
+    if (offline) {
+      return offline;
+    }
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') {
+    const copy = response.clone();
+    caches.open(RUNTIME_CACHE).then((cache) => cache.put(request, copy));
+  }
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') {
+    return;
+  }
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+    return; // never cache API answers: they hold personal data and must be fresh
+  }
+  if (request.mode === 'navigate') {
+    if (url.pathname.startsWith('/tablet/')) {
+      event.respondWith(tabletShell(request));
+    } else {
+      event.respondWith(networkOrOffline(request));
+    }
+    return;
+  }
+  if (isStaticAsset(url)) {
+    event.respondWith(cacheFirst(request));
+  }
+  // Anything else (office htmx fragments, downloads) goes to the network untouched: it is personal and live.
+});
