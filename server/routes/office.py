@@ -88,7 +88,7 @@ def _series_list() -> list[Series]:
 def catalogue():
     """Series with their trims, MSRP and colours; managers edit inline."""
     return render("office/catalogue.html", series_list=_series_list(), POWERTRAINS=POWERTRAINS,
-                  can_edit=current_user.role in CATALOGUE_EDITORS, errors={}, new_series=None)
+                  can_edit=current_user.role in CATALOGUE_EDITORS, errors={}, new_series=None, values={})
 
 
 @bp.post("/office/catalogue/series")
@@ -99,7 +99,7 @@ def create_series():
     if errors:
         return render("office/catalogue.html", "office/_series_form.html", status_code=422,
                       series_list=_series_list(), POWERTRAINS=POWERTRAINS, can_edit=True, errors=errors,
-                      new_series=request.form)
+                      new_series=request.form, values={})
     series = Series(store_id=g.store_id, brand="")
     db.session.add(series)
     _save(series, data)
@@ -168,8 +168,6 @@ def add_to_series(series_id: str, kind: str):
     model, schema, _template = ROWS[kind]
     data, errors = _load(schema(), {"series_id": series.id})
     if errors:
-        for field, message in errors.items():
-            flash(f"{field}: {message}", "error")
         return render("office/catalogue.html", status_code=422, series_list=_series_list(), POWERTRAINS=POWERTRAINS,
                       can_edit=True, errors={f"{kind}:{series.id}": errors}, new_series=None,
                       values=request.form)
