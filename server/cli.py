@@ -24,8 +24,9 @@ def create_store(code: str, name: str, brand: str = "", address: str = "") -> St
     return store
 
 
-def create_user(username: str, password: str, role: str, store: Store, display_name: str = "",
-                language: str = "zh_CN") -> User:
+def create_user(
+    username: str, password: str, role: str, store: Store, display_name: str = "", language: str = "zh_CN"
+) -> User:
     """Create a staff account with an argon2 password hash, or raise ValueError."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role}; one of {', '.join(ROLES)}")
@@ -33,8 +34,9 @@ def create_user(username: str, password: str, role: str, store: Store, display_n
         raise ValueError("password must have at least 8 characters")
     if db.session.scalar(select(User).where(User.username == username)):
         raise ValueError(f"user {username} exists")
-    user = User(username=username, display_name=display_name or username, role=role, store_id=store.id,
-                language=language)
+    user = User(
+        username=username, display_name=display_name or username, role=role, store_id=store.id, language=language
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -43,8 +45,9 @@ def create_user(username: str, password: str, role: str, store: Store, display_n
 
 def revoke_tokens(user: User) -> int:
     """Revoke every live token of `user`; returns how many."""
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                       ApiToken.revoked_at.is_(None))).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
     for token in tokens:
         token.revoked_at = utcnow()
     return len(tokens)
@@ -60,9 +63,12 @@ def init_app(app: Flask) -> None:
 
         created, users = seed_demo()
         db.session.commit()
-        click.echo(f"Demo store DEMO (示例4S店): {created} records created." if created
-                   else "Demo store DEMO (示例4S店) is already loaded; nothing changed.")
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(
+            f"Demo store DEMO (示例4S店): {created} records created."
+            if created
+            else "Demo store DEMO (示例4S店) is already loaded; nothing changed."
+        )
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in users:
             click.echo(f"  {user.username:<16} {user.role:<16} {user.display_name}")
 

@@ -9,16 +9,34 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "too_large", 415: "unsupported_type", 422: "invalid", 426: "version_not_supported",
-         429: "too_many_requests", 500: "server_error", 503: "unavailable"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_type",
+    422: "invalid",
+    426: "version_not_supported",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
+}
 
 
 class ApiError(Exception):
     """Raise to answer with the API's error shape; `errors` maps field names to lists of messages."""
 
-    def __init__(self, status: int, message: str, errors: dict | None = None, code: str | None = None,
-                 headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: dict | None = None,
+        code: str | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.status, self.message, self.errors = status, message, errors or {}
         self.code = code or CODES.get(status, "error")
@@ -43,11 +61,16 @@ def error_response(status: int, message: str, code: str | None = None, errors: d
 
 def messages() -> dict[int, str]:
     """People-facing texts for the statuses the app produces, in the request's language."""
-    return {400: _("The request could not be understood."), 401: _("Please sign in."),
-            403: _("You do not have permission to do this."), 404: _("Not found."),
-            405: _("This action is not allowed here."), 413: _("The upload is too large."),
-            429: _("Too many attempts. Please wait and try again."),
-            500: _("Something went wrong on the server.")}
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        405: _("This action is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait and try again."),
+        500: _("Something went wrong on the server."),
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -97,8 +97,11 @@ def _enforce_token(rule: Rule) -> None:
     clear = _bearer_token()
     token = ApiToken.find_valid(clear) if clear else None
     if token is None:
-        raise ApiError(401, _("Your sign-in has expired or is not valid. Please sign in again."),
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            _("Your sign-in has expired or is not valid. Please sign in again."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not rule.allows(token.user.role):
         raise ApiError(403, _("You do not have permission to do this."))
     g.token, g.user, g.store_id = token, token.user, token.store_id

@@ -41,8 +41,9 @@ def make_series(store: Store, name: str = "启程 S5") -> Series:
 
 def make_trim(series: Series, name: str = "1.5T 舒适版", msrp: int = 109_900) -> Trim:
     """A trim of `series`."""
-    return _synced(Trim, series_store(series), series_id=series.id, name=name, model_year=2026,
-                   powertrain="ice", msrp_yuan=msrp)
+    return _synced(
+        Trim, series_store(series), series_id=series.id, name=name, model_year=2026, powertrain="ice", msrp_yuan=msrp
+    )
 
 
 def make_colour(series: Series, name: str = "极地白", hex_: str = "#f4f5f2") -> Colour:
@@ -52,16 +53,34 @@ def make_colour(series: Series, name: str = "极地白", hex_: str = "#f4f5f2") 
 
 def make_vehicle(trim: Trim, colour: Colour, vin: str = "LKHSA20STA0000017", **fields) -> Vehicle:
     """A vehicle of the trim's store."""
-    return _synced(Vehicle, series_store(trim.series), vin=vin, trim_id=trim.id, colour_id=colour.id,
-                   stock_status=fields.pop("stock_status", "in_stock"), is_test_drive=fields.pop("fleet", False),
-                   odometer_km=fields.pop("odometer_km", 10), plate="", **fields)
+    return _synced(
+        Vehicle,
+        series_store(trim.series),
+        vin=vin,
+        trim_id=trim.id,
+        colour_id=colour.id,
+        stock_status=fields.pop("stock_status", "in_stock"),
+        is_test_drive=fields.pop("fleet", False),
+        odometer_km=fields.pop("odometer_km", 10),
+        plate="",
+        **fields,
+    )
 
 
-def make_customer(store: Store, owner: User | None = None, name: str = "张三", phone: str = "13800138000",
-                  grade: str = "A") -> Customer:
+def make_customer(
+    store: Store, owner: User | None = None, name: str = "张三", phone: str = "13800138000", grade: str = "A"
+) -> Customer:
     """A customer file of `store`."""
-    return _synced(Customer, store, name=name, phone=phone, grade=grade, source="walk_in",
-                   owner_id=owner.id if owner else None, notes="")
+    return _synced(
+        Customer,
+        store,
+        name=name,
+        phone=phone,
+        grade=grade,
+        source="walk_in",
+        owner_id=owner.id if owner else None,
+        notes="",
+    )
 
 
 def series_store(series: Series) -> Store:

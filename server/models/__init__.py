@@ -12,8 +12,21 @@ from .customer import Customer
 from .store import Store
 from .user import ApiToken, LoginAttempt, User
 
-__all__ = ["ApiToken", "Colour", "Customer", "LoginAttempt", "Series", "Store", "SyncMixin", "Trim", "User",
-           "Vehicle", "next_store_version", "utcnow", "uuid7"]
+__all__ = [
+    "ApiToken",
+    "Colour",
+    "Customer",
+    "LoginAttempt",
+    "Series",
+    "Store",
+    "SyncMixin",
+    "Trim",
+    "User",
+    "Vehicle",
+    "next_store_version",
+    "utcnow",
+    "uuid7",
+]
 
 
 def init_app(app: Flask, login_manager: LoginManager) -> None:

@@ -58,8 +58,11 @@ class Colour(SyncMixin, db.Model):
 class Vehicle(SyncMixin, db.Model):
     """A physical car of the store, by VIN: stock, or one of the test-drive fleet."""
 
-    __table_args__ = (UniqueConstraint("store_id", "vin"), _in("stock_status", STOCK_STATUSES),
-                      CheckConstraint("odometer_km >= 0", name="odometer_nonnegative"))
+    __table_args__ = (
+        UniqueConstraint("store_id", "vin"),
+        _in("stock_status", STOCK_STATUSES),
+        CheckConstraint("odometer_km >= 0", name="odometer_nonnegative"),
+    )
     SYNC_FIELDS = ("vin", "trim_id", "colour_id", "stock_status", "is_test_drive", "odometer_km", "plate")
 
     vin: Mapped[str] = mapped_column(String(17))

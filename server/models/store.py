@@ -24,5 +24,4 @@ class Store(db.Model):
 
     def to_public(self) -> dict:
         """What a signed-in client may know of its own store."""
-        return {"id": self.id, "code": self.code, "name": self.name, "brand": self.brand,
-                "address": self.address}
+        return {"id": self.id, "code": self.code, "name": self.name, "brand": self.brand, "address": self.address}

@@ -57,8 +57,13 @@ class User(UserMixin, db.Model):
 
     def to_public(self) -> dict:
         """What a client may know about the signed-in user."""
-        return {"id": self.id, "username": self.username, "display_name": self.display_name,
-                "role": self.role, "language": self.language}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "language": self.language,
+        }
 
 
 def hash_token(token: str) -> str:
@@ -84,8 +89,13 @@ class ApiToken(db.Model):
     def issue(cls, user: User, device_label: str, days: int) -> tuple[ApiToken, str]:
         """Make a token for `user`; returns the row and the clear token, which is shown once."""
         clear = secrets.token_urlsafe(32)
-        row = cls(user_id=user.id, store_id=user.store_id, token_hash=hash_token(clear),
-                  device_label=device_label[:120], expires_at=utcnow() + timedelta(days=days))
+        row = cls(
+            user_id=user.id,
+            store_id=user.store_id,
+            token_hash=hash_token(clear),
+            device_label=device_label[:120],
+            expires_at=utcnow() + timedelta(days=days),
+        )
         db.session.add(row)
         return row, clear
 

@@ -25,8 +25,11 @@ def _json_body() -> dict:
 
 
 def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
-    payload = {"user": token.user.to_public(), "store": token.user.store.to_public(),
-               "expires_at": token.expires_at.isoformat()}
+    payload = {
+        "user": token.user.to_public(),
+        "store": token.user.store.to_public(),
+        "expires_at": token.expires_at.isoformat(),
+    }
     if clear is not None:
         payload["token"] = clear
     return payload
@@ -48,9 +51,14 @@ def issue_token():
         raise ApiError(400, _("Some fields are missing or invalid."), errors)
     username = body["username"].strip().lower()
     if throttled(username, request.remote_addr or ""):
-        raise ApiError(429, _("Too many failed sign-ins. Wait %(minutes)s minutes and try again.",
-                              minutes=current_app.config["LOGIN_WINDOW_MINUTES"]),
-                       headers={"Retry-After": str(current_app.config["LOGIN_WINDOW_MINUTES"] * 60)})
+        raise ApiError(
+            429,
+            _(
+                "Too many failed sign-ins. Wait %(minutes)s minutes and try again.",
+                minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+            ),
+            headers={"Retry-After": str(current_app.config["LOGIN_WINDOW_MINUTES"] * 60)},
+        )
     user = authenticate(username, body["password"])
     if user is None:
         raise ApiError(401, _("Wrong username or password."))
@@ -82,8 +90,9 @@ def update_me():
     body = _json_body()
     language = body.get("language")
     if language not in current_app.config["LANGUAGES"]:
-        raise ApiError(422, _("Some fields are missing or invalid."),
-                       {"language": [_("Choose one of the listed values.")]})
+        raise ApiError(
+            422, _("Some fields are missing or invalid."), {"language": [_("Choose one of the listed values.")]}
+        )
     g.user.language = language
     db.session.commit()
     return jsonify(_session_payload(g.token))

@@ -20,9 +20,13 @@ bp = Blueprint("auth", __name__)
 def throttled(username: str, remote_addr: str) -> bool:
     """True when this username or address failed too often within the window (multi-process safe)."""
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.success.is_(False), LoginAttempt.at >= since,
-        or_(LoginAttempt.username == username, LoginAttempt.remote_addr == remote_addr)))
+    failures = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at >= since,
+            or_(LoginAttempt.username == username, LoginAttempt.remote_addr == remote_addr),
+        )
+    )
     return failures >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
@@ -30,8 +34,7 @@ def authenticate(username: str, password: str) -> User | None:
     """Check a username and password, logging the attempt; the caller checks `throttled` first."""
     user = db.session.scalar(select(User).where(User.username == username))
     ok = user is not None and user.active and user.check_password(password)
-    db.session.add(LoginAttempt(username=username[:64], remote_addr=(request.remote_addr or "")[:64],
-                                success=ok))
+    db.session.add(LoginAttempt(username=username[:64], remote_addr=(request.remote_addr or "")[:64], success=ok))
     db.session.commit()
     return user if ok else None
 
@@ -59,8 +62,10 @@ def login():
         if not password:
             errors["password"] = _("Enter your password.")
         if not errors and throttled(username, request.remote_addr or ""):
-            errors["form"] = _("Too many failed sign-ins. Wait %(minutes)s minutes and try again.",
-                               minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+            errors["form"] = _(
+                "Too many failed sign-ins. Wait %(minutes)s minutes and try again.",
+                minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+            )
             status = 429
         elif not errors:
             user = authenticate(username, request.form.get("password", ""))

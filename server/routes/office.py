@@ -9,8 +9,17 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 
 from ..cli import create_user
-from ..domain import (GRADES, LEAD_SOURCES, OFFICE_ROLES, POWERTRAINS, ROLES, STOCK_STATUSES, TABLET_ROLES,
-                      mask_name, mask_phone)
+from ..domain import (
+    GRADES,
+    LEAD_SOURCES,
+    OFFICE_ROLES,
+    POWERTRAINS,
+    ROLES,
+    STOCK_STATUSES,
+    TABLET_ROLES,
+    mask_name,
+    mask_phone,
+)
 from ..extensions import db
 from ..models import Colour, Customer, Series, Trim, User, Vehicle, next_store_version
 from ..policy import office, public, store_get
@@ -35,8 +44,10 @@ bp.add_app_template_filter(mask_name, "mask_name")
 
 def _errors(exc: ValidationError) -> dict[str, str]:
     """First message per field, as text in the request's language."""
-    return {field: str(messages[0] if isinstance(messages, list) else messages)
-            for field, messages in exc.normalized_messages().items()}
+    return {
+        field: str(messages[0] if isinstance(messages, list) else messages)
+        for field, messages in exc.normalized_messages().items()
+    }
 
 
 def _load(schema: Schema, extra: dict | None = None) -> tuple[dict | None, dict[str, str]]:
@@ -64,31 +75,58 @@ def index():
 def home():
     """Each role's home: what needs attention today in this store."""
     store_id = g.store_id
-    grades = dict(db.session.execute(select(Customer.grade, func.count()).where(
-        Customer.store_id == store_id, Customer.deleted.is_(False)).group_by(Customer.grade)).all())
-    stock = dict(db.session.execute(select(Vehicle.stock_status, func.count()).where(
-        Vehicle.store_id == store_id, Vehicle.deleted.is_(False), Vehicle.is_test_drive.is_(False))
-        .group_by(Vehicle.stock_status)).all())
-    fleet = db.session.scalar(select(func.count()).where(Vehicle.store_id == store_id,
-                                                          Vehicle.is_test_drive.is_(True)))
+    grades = dict(
+        db.session.execute(
+            select(Customer.grade, func.count())
+            .where(Customer.store_id == store_id, Customer.deleted.is_(False))
+            .group_by(Customer.grade)
+        ).all()
+    )
+    stock = dict(
+        db.session.execute(
+            select(Vehicle.stock_status, func.count())
+            .where(Vehicle.store_id == store_id, Vehicle.deleted.is_(False), Vehicle.is_test_drive.is_(False))
+            .group_by(Vehicle.stock_status)
+        ).all()
+    )
+    fleet = db.session.scalar(select(func.count()).where(Vehicle.store_id == store_id, Vehicle.is_test_drive.is_(True)))
     staff = db.session.scalar(select(func.count()).where(User.store_id == store_id, User.active.is_(True)))
-    return render("office/home.html", grades=grades, stock=stock, fleet=fleet, staff=staff, GRADES=GRADES,
-                  STOCK_STATUSES=STOCK_STATUSES, tablet_role=current_user.role in TABLET_ROLES)
+    return render(
+        "office/home.html",
+        grades=grades,
+        stock=stock,
+        fleet=fleet,
+        staff=staff,
+        GRADES=GRADES,
+        STOCK_STATUSES=STOCK_STATUSES,
+        tablet_role=current_user.role in TABLET_ROLES,
+    )
 
 
 # --- vehicle catalogue -------------------------------------------------------------------------------
 
+
 def _series_list() -> list[Series]:
-    return db.session.scalars(select(Series).where(Series.store_id == g.store_id, Series.deleted.is_(False))
-                              .order_by(Series.sort_order, Series.name)).all()
+    return db.session.scalars(
+        select(Series)
+        .where(Series.store_id == g.store_id, Series.deleted.is_(False))
+        .order_by(Series.sort_order, Series.name)
+    ).all()
 
 
 @bp.get("/office/catalogue")
 @office()
 def catalogue():
     """Series with their trims, MSRP and colours; managers edit inline."""
-    return render("office/catalogue.html", series_list=_series_list(), POWERTRAINS=POWERTRAINS,
-                  can_edit=current_user.role in CATALOGUE_EDITORS, errors={}, new_series=None, values={})
+    return render(
+        "office/catalogue.html",
+        series_list=_series_list(),
+        POWERTRAINS=POWERTRAINS,
+        can_edit=current_user.role in CATALOGUE_EDITORS,
+        errors={},
+        new_series=None,
+        values={},
+    )
 
 
 @bp.post("/office/catalogue/series")
@@ -97,9 +135,17 @@ def create_series():
     """Add a series; errors re-render the form with field messages."""
     data, errors = _load(SeriesSchema())
     if errors:
-        return render("office/catalogue.html", "office/_series_form.html", status_code=422,
-                      series_list=_series_list(), POWERTRAINS=POWERTRAINS, can_edit=True, errors=errors,
-                      new_series=request.form, values={})
+        return render(
+            "office/catalogue.html",
+            "office/_series_form.html",
+            status_code=422,
+            series_list=_series_list(),
+            POWERTRAINS=POWERTRAINS,
+            can_edit=True,
+            errors=errors,
+            new_series=request.form,
+            values={},
+        )
     series = Series(store_id=g.store_id, brand="")
     db.session.add(series)
     _save(series, data)
@@ -126,8 +172,15 @@ def catalogue_row(kind: str, record_id: str):
     """One row, read-only (htmx 'cancel' target)."""
     model, _schema, template = _row_kind(kind)
     record = store_get(model, record_id)
-    return render(template, template, record=record, editing=False, errors={}, POWERTRAINS=POWERTRAINS,
-                  can_edit=current_user.role in CATALOGUE_EDITORS)
+    return render(
+        template,
+        template,
+        record=record,
+        editing=False,
+        errors={},
+        POWERTRAINS=POWERTRAINS,
+        can_edit=current_user.role in CATALOGUE_EDITORS,
+    )
 
 
 @bp.get("/office/catalogue/<kind>/<record_id>/edit")
@@ -136,8 +189,9 @@ def edit_catalogue_row(kind: str, record_id: str):
     """One row as an inline form."""
     model, _schema, template = _row_kind(kind)
     record = store_get(model, record_id)
-    return render(template, template, record=record, editing=True, errors={}, values={},
-                  POWERTRAINS=POWERTRAINS, can_edit=True)
+    return render(
+        template, template, record=record, editing=True, errors={}, values={}, POWERTRAINS=POWERTRAINS, can_edit=True
+    )
 
 
 @bp.post("/office/catalogue/<kind>/<record_id>")
@@ -149,13 +203,21 @@ def save_catalogue_row(kind: str, record_id: str):
     parent = {"series_id": record.series_id} if kind != "series" else {}
     data, errors = _load(schema(), parent)
     if errors:
-        return render(template, template, status_code=422, record=record, editing=True, errors=errors,
-                      values=request.form, POWERTRAINS=POWERTRAINS, can_edit=True)
+        return render(
+            template,
+            template,
+            status_code=422,
+            record=record,
+            editing=True,
+            errors=errors,
+            values=request.form,
+            POWERTRAINS=POWERTRAINS,
+            can_edit=True,
+        )
     _save(record, data)
     if not is_fragment_request():
         return see_other(url_for("office.catalogue"))
-    return render(template, template, record=record, editing=False, errors={}, POWERTRAINS=POWERTRAINS,
-                  can_edit=True)
+    return render(template, template, record=record, editing=False, errors={}, POWERTRAINS=POWERTRAINS, can_edit=True)
 
 
 @bp.post("/office/catalogue/series/<series_id>/<kind>")
@@ -168,9 +230,16 @@ def add_to_series(series_id: str, kind: str):
     model, schema, _template = ROWS[kind]
     data, errors = _load(schema(), {"series_id": series.id})
     if errors:
-        return render("office/catalogue.html", status_code=422, series_list=_series_list(), POWERTRAINS=POWERTRAINS,
-                      can_edit=True, errors={f"{kind}:{series.id}": errors}, new_series=None,
-                      values=request.form)
+        return render(
+            "office/catalogue.html",
+            status_code=422,
+            series_list=_series_list(),
+            POWERTRAINS=POWERTRAINS,
+            can_edit=True,
+            errors={f"{kind}:{series.id}": errors},
+            new_series=None,
+            values=request.form,
+        )
     record = model(store_id=g.store_id)
     db.session.add(record)
     _save(record, data)
@@ -178,6 +247,7 @@ def add_to_series(series_id: str, kind: str):
 
 
 # --- vehicles and customers ----------------------------------------------------------------------------
+
 
 @bp.get("/office/vehicles")
 @office()
@@ -191,8 +261,14 @@ def vehicles():
     if fleet:
         query = query.where(Vehicle.is_test_drive.is_(True))
     rows = db.session.scalars(query.order_by(Vehicle.is_test_drive.desc(), Vehicle.vin)).all()
-    return render("office/vehicles.html", "office/_vehicle_rows.html", vehicles=rows, status=status,
-                  fleet=fleet, STOCK_STATUSES=STOCK_STATUSES)
+    return render(
+        "office/vehicles.html",
+        "office/_vehicle_rows.html",
+        vehicles=rows,
+        status=status,
+        fleet=fleet,
+        STOCK_STATUSES=STOCK_STATUSES,
+    )
 
 
 @bp.get("/office/customers")
@@ -204,19 +280,26 @@ def customers():
     if grade in GRADES:
         query = query.where(Customer.grade == grade)
     rows = db.session.scalars(query.order_by(Customer.grade, Customer.created_at)).all()
-    return render("office/customers.html", "office/_customer_rows.html", customers=rows, grade=grade,
-                  GRADES=GRADES)
+    return render("office/customers.html", "office/_customer_rows.html", customers=rows, grade=grade, GRADES=GRADES)
 
 
 # --- users (admin) -------------------------------------------------------------------------------------
+
 
 def _users() -> list[User]:
     return db.session.scalars(select(User).where(User.store_id == g.store_id).order_by(User.username)).all()
 
 
 def _users_page(status: int = 200, errors: dict | None = None, values: dict | None = None):
-    return render("office/users.html", status_code=status, users=_users(), ROLES=ROLES, errors=errors or {},
-                  values=values or {}, office_roles=OFFICE_ROLES)
+    return render(
+        "office/users.html",
+        status_code=status,
+        users=_users(),
+        ROLES=ROLES,
+        errors=errors or {},
+        values=values or {},
+        office_roles=OFFICE_ROLES,
+    )
 
 
 @bp.get("/office/users")
@@ -235,8 +318,9 @@ def create_user_view():
         errors = {"username": _("This username is taken.")}
     if errors:
         return _users_page(422, errors, request.form)
-    user = create_user(data["username"], data["password"], data["role"], g.user.store,
-                       data["display_name"], data["language"])
+    user = create_user(
+        data["username"], data["password"], data["role"], g.user.store, data["display_name"], data["language"]
+    )
     user.active = data["active"]
     db.session.commit()
     flash(_("Account %(username)s created.", username=user.username), "success")
@@ -248,8 +332,9 @@ def create_user_view():
 def edit_user(user_id: int):
     """One account's row as an inline form."""
     user = store_get(User, user_id)
-    return render("office/_user_row.html", "office/_user_row.html", user=user, editing=True, errors={},
-                  values={}, ROLES=ROLES)
+    return render(
+        "office/_user_row.html", "office/_user_row.html", user=user, editing=True, errors={}, values={}, ROLES=ROLES
+    )
 
 
 @bp.get("/office/users/<int:user_id>")
@@ -257,8 +342,7 @@ def edit_user(user_id: int):
 def user_row(user_id: int):
     """One account's row, read-only."""
     user = store_get(User, user_id)
-    return render("office/_user_row.html", "office/_user_row.html", user=user, editing=False, errors={},
-                  ROLES=ROLES)
+    return render("office/_user_row.html", "office/_user_row.html", user=user, editing=False, errors={}, ROLES=ROLES)
 
 
 @bp.post("/office/users/<int:user_id>")
@@ -270,12 +354,19 @@ def save_user(user_id: int):
     if not errors and user.id == current_user.id and (data["role"] != "admin" or not data["active"]):
         errors = {"role": _("You cannot remove your own administrator access.")}
     if errors:
-        return render("office/_user_row.html", "office/_user_row.html", status_code=422, user=user, editing=True,
-                      errors=errors, values=request.form, ROLES=ROLES)
+        return render(
+            "office/_user_row.html",
+            "office/_user_row.html",
+            status_code=422,
+            user=user,
+            editing=True,
+            errors=errors,
+            values=request.form,
+            ROLES=ROLES,
+        )
     for field, value in data.items():
         setattr(user, field, value)
     db.session.commit()
     if not is_fragment_request():
         return see_other(url_for("office.users"))
-    return render("office/_user_row.html", "office/_user_row.html", user=user, editing=False, errors={},
-                  ROLES=ROLES)
+    return render("office/_user_row.html", "office/_user_row.html", user=user, editing=False, errors={}, ROLES=ROLES)

@@ -40,6 +40,9 @@ class ColourSchema(Trimmed, Schema):
 
     series_id = fields.String(required=True, error_messages=REQUIRED)
     name = text(60)
-    hex = fields.String(required=True, error_messages=REQUIRED,
-                        validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error=_l("Use a colour like #1a2b3c.")))
+    hex = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error=_l("Use a colour like #1a2b3c.")),
+    )
     extra_yuan = integer(0, 999_999, load_default=0)

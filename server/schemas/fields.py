@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, pre_load, validate
 
-REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required."),
-            "invalid": _l("Not a valid value.")}
+REQUIRED = {
+    "required": _l("This field is required."),
+    "null": _l("This field is required."),
+    "invalid": _l("Not a valid value."),
+}
 INTEGER = {**REQUIRED, "invalid": _l("Enter a whole number.")}
 
 
@@ -20,16 +23,23 @@ def text(max_length: int, required: bool = True, **kwargs) -> fields.String:
 
 def integer(minimum: int | None = None, maximum: int | None = None, **kwargs) -> fields.Integer:
     """A whole number within bounds, with messages people understand."""
-    error = _l("Must be between {min} and {max}.") if minimum is not None and maximum is not None else (
-        _l("Must be at least {min}.") if minimum is not None else _l("Must be at most {max}."))
-    return fields.Integer(strict=False, validate=validate.Range(min=minimum, max=maximum, error=error),
-                          error_messages=INTEGER, **kwargs)
+    error = (
+        _l("Must be between {min} and {max}.")
+        if minimum is not None and maximum is not None
+        else (_l("Must be at least {min}.") if minimum is not None else _l("Must be at most {max}."))
+    )
+    return fields.Integer(
+        strict=False, validate=validate.Range(min=minimum, max=maximum, error=error), error_messages=INTEGER, **kwargs
+    )
 
 
 def choice(options, **kwargs) -> fields.String:
     """One of a fixed vocabulary's codes."""
-    return fields.String(validate=validate.OneOf(list(options), error=_l("Choose one of the listed values.")),
-                         error_messages=REQUIRED, **kwargs)
+    return fields.String(
+        validate=validate.OneOf(list(options), error=_l("Choose one of the listed values.")),
+        error_messages=REQUIRED,
+        **kwargs,
+    )
 
 
 class Trimmed:

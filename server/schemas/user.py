@@ -21,8 +21,17 @@ class UserUpdateSchema(Trimmed, Schema):
 class UserCreateSchema(UserUpdateSchema):
     """A new account: a username and a first password on top."""
 
-    username = fields.String(required=True, error_messages=REQUIRED, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9._-]{2,63}$", error=_l("3-64 lowercase letters, digits, dots, dashes or underscores.")))
-    password = fields.String(required=True, error_messages=REQUIRED, load_only=True,
-                             validate=validate.Length(min=8, max=128, error=_l("Between 8 and 128 characters.")))
+    username = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Regexp(
+            r"^[a-z0-9][a-z0-9._-]{2,63}$", error=_l("3-64 lowercase letters, digits, dots, dashes or underscores.")
+        ),
+    )
+    password = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        load_only=True,
+        validate=validate.Length(min=8, max=128, error=_l("Between 8 and 128 characters.")),
+    )
     active = fields.Boolean(load_default=True)

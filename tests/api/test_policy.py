@@ -46,9 +46,11 @@ EXAMPLES = {
     "office.home": lambda w: [_plain("GET", "/office/")],
     "office.catalogue": lambda w: [_plain("GET", "/office/catalogue")],
     "office.create_series": lambda w: [_plain("POST", "/office/catalogue/series", data={"name": ""})],
-    "office.catalogue_row": lambda w: [_obj("GET", f"/office/catalogue/trim/{w.trim}"),
-                                       _obj("GET", f"/office/catalogue/series/{w.series}"),
-                                       _obj("GET", f"/office/catalogue/colour/{w.colour}")],
+    "office.catalogue_row": lambda w: [
+        _obj("GET", f"/office/catalogue/trim/{w.trim}"),
+        _obj("GET", f"/office/catalogue/series/{w.series}"),
+        _obj("GET", f"/office/catalogue/colour/{w.colour}"),
+    ],
     "office.edit_catalogue_row": lambda w: [_obj("GET", f"/office/catalogue/trim/{w.trim}/edit")],
     "office.save_catalogue_row": lambda w: [_obj("POST", f"/office/catalogue/trim/{w.trim}", data={"name": ""})],
     "office.add_to_series": lambda w: [_obj("POST", f"/office/catalogue/series/{w.series}/trim", data={})],
@@ -136,8 +138,13 @@ def test_walk_every_route(app, client, identity):
         for method, url, kwargs, names_record in EXAMPLES[endpoint](world):
             form = "json" not in kwargs and method == "POST"
             data = {**kwargs.get("data", {}), "csrf_token": token} if form else None
-            response = client.open(url, method=method, data=data, json=kwargs.get("json"),
-                                   headers=headers if endpoint.startswith("api.") else {})
+            response = client.open(
+                url,
+                method=method,
+                data=data,
+                json=kwargs.get("json"),
+                headers=headers if endpoint.startswith("api.") else {},
+            )
             status = response.status_code
             body = response.get_data(as_text=True)
             response.close()  # static files are streamed from an open file

@@ -18,8 +18,8 @@ def _source_messages() -> dict[str, str]:
     """msgid → first place it is used, extracted the way `make translations` does."""
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map=METHODS, keywords=KEYWORDS,
-            options_map={"server/templates/**.html": {}}):
+        str(ROOT), method_map=METHODS, keywords=KEYWORDS, options_map={"server/templates/**.html": {}}
+    ):
         msgid = message if isinstance(message, str) else message[0]
         if filename.startswith((".venv", "tests")):
             continue
@@ -51,8 +51,11 @@ def test_chinese_placeholders_match():
     import re
 
     pattern = re.compile(r"%\(\w+\)s|\{\w+\}")
-    wrong = [m.id for m in _catalogue("zh_CN") if m.id and isinstance(m.id, str)
-             and sorted(pattern.findall(m.id)) != sorted(pattern.findall(m.string or m.id))]
+    wrong = [
+        m.id
+        for m in _catalogue("zh_CN")
+        if m.id and isinstance(m.id, str) and sorted(pattern.findall(m.id)) != sorted(pattern.findall(m.string or m.id))
+    ]
     assert wrong == []
 
 
