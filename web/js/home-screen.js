@@ -42,7 +42,7 @@ function syncCard(status) {
   const connection = status.online
     ? h('span', { class: 'state state-online' }, t('Online'))
     : h('span', { class: 'state state-offline' }, t('Offline'));
-  return h('section', { class: 'card', 'aria-labelledby': 'sync-title' },
+  return h('section', { class: 'card', id: 'sync-card', 'aria-labelledby': 'sync-title' },
     h('h2', { id: 'sync-title' }, t('Sync')),
     h('dl', { class: 'rows' },
       row(t('Connection'), connection),
@@ -91,4 +91,12 @@ export function renderHome(view, { session, status, onLanguage, onSignOut, onSig
     syncCard(status),
     storageCard(session.storagePersistent),
     settingsCard({ onLanguage, onSignOut })));
+}
+
+/** Redraw only the sync card of a home already in `view` (keeps messages and focus elsewhere on the screen). */
+export function updateHomeStatus(view, status) {
+  const card = view.querySelector('#sync-card');
+  if (card) {
+    card.replaceWith(syncCard(status));
+  }
 }
