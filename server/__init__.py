@@ -15,7 +15,7 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 
 def create_app(config: type | None = None) -> Flask:
     """Build a Showroom app; `config` is a `Config` subclass (tests pass their own)."""
-    from . import cli, errors, i18n, models, policy, security
+    from . import cli, database, errors, i18n, models, policy, security
     from .config import Config
     from .extensions import csrf, db, login_manager, migrate
     from .routes import register_blueprints
@@ -27,12 +27,13 @@ def create_app(config: type | None = None) -> Flask:
 
     # 2. Extensions.
     db.init_app(app)
+    database.init_app(app)  # SQLite: WAL, busy timeout, explicit BEGIN (see server/database.py)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     models.init_app(app, login_manager)
     i18n.init_app(app)
 
-    # 3. Request hooks: who may call what (policy), and the security headers on every answer.
+    # 3. Request hooks: who may call what (policy), security headers, one error shape.
     policy.init_app(app)
     security.init_app(app)
     errors.init_app(app)  # one error shape: JSON {code, message, errors} for the API, pages for people

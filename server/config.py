@@ -30,6 +30,11 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
 
+    # Sync (SYNC_PROTOCOL.md): blob limits published by the schema endpoint; tombstones kept this long.
+    BLOB_MAX_BYTES = int(os.environ.get("BLOB_MAX_BYTES", str(20 * 1024 * 1024)))
+    BLOB_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+    TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     LANGUAGES = ("zh_CN", "en")

@@ -85,3 +85,16 @@ def make_customer(
 
 def series_store(series: Series) -> Store:
     return db.session.get(Store, series.store_id)
+
+
+def make_blob(store: Store, data: bytes, content_type: str = "application/pdf") -> str:
+    """Bytes held by `store` (as if uploaded); returns their SHA-256."""
+    from flask import current_app
+
+    from server.models import Blob
+    from server.sync.storage import LocalStorage
+
+    sha256 = LocalStorage(current_app.config["STORAGE_DIR"]).put_bytes(data)
+    db.session.add(Blob(store_id=store.id, sha256=sha256, size=len(data), content_type=content_type))
+    db.session.commit()
+    return sha256

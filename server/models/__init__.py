@@ -10,15 +10,21 @@ from .base import SyncMixin, next_store_version, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
 from .customer import Customer
 from .store import Store
+from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
 from .user import ApiToken, LoginAttempt, User
 
 __all__ = [
     "ApiToken",
+    "Blob",
+    "ClientGroup",
     "Colour",
+    "Conflict",
     "Customer",
     "LoginAttempt",
+    "MutationLog",
     "Series",
     "Store",
+    "SyncClient",
     "SyncMixin",
     "Trim",
     "User",

@@ -54,14 +54,17 @@ class SyncMixin:
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
     field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    #: Who last wrote each field: a client group id, or "office:<user id>" for a server-side write.
+    field_origins: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    def apply(self, changes: dict[str, Any], version: int) -> list[str]:
-        """Set the fields in `changes` that differ, stamping each with `version`; returns the changed names.
+    def apply(self, changes: dict[str, Any], version: int, origin: str | None = None) -> list[str]:
+        """Set the fields in `changes` that differ, stamping each with `version` and `origin`.
 
-        Used by server-side writes (office edits, seeding); tablet pushes go through the sync merge rules.
+        Returns the changed names. The sync merge rules (server/sync/merge.py) decide *what* to write;
+        this is the one place that writes it.
         """
         changed = [f for f, v in changes.items() if getattr(self, f) != v]
         if not changed:
@@ -69,5 +72,11 @@ class SyncMixin:
         for field in changed:
             setattr(self, field, changes[field])
         self.field_versions = {**(self.field_versions or {}), **dict.fromkeys(changed, version)}
+        if origin is not None:
+            self.field_origins = {**(self.field_origins or {}), **dict.fromkeys(changed, origin)}
         self.version = version
         return changed
+
+    def values(self) -> dict[str, Any]:
+        """The entity's own fields (META excluded)."""
+        return {field: getattr(self, field) for field in self.SYNC_FIELDS}

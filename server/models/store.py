@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, String
@@ -20,6 +21,10 @@ class Store(db.Model):
     brand: Mapped[str] = mapped_column(String(80), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Changes when the store's sync history is replaced (restore from backup): tablets then pull afresh.
+    sync_epoch: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    #: Tombstones at or below this version were purged: a pull cursor older than it must start over.
+    tombstone_floor: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def to_public(self) -> dict:

@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint; each view carries its policy rule (server/policy.py)."""
     from ..extensions import csrf
+    from ..sync.routes import bp as sync_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .office import bp as office_bp
@@ -18,3 +19,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tablet_bp)
     csrf.exempt(api_bp)  # bearer tokens are not ambient credentials (SYNC_PROTOCOL.md)
     app.register_blueprint(api_bp)
+    csrf.exempt(sync_bp)
+    app.register_blueprint(sync_bp)

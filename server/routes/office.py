@@ -21,9 +21,10 @@ from ..domain import (
     mask_phone,
 )
 from ..extensions import db
-from ..models import Colour, Customer, Series, Trim, User, Vehicle, next_store_version
+from ..models import Colour, Customer, Series, Trim, User, Vehicle
 from ..policy import office, public, store_get
 from ..schemas import ColourSchema, SeriesSchema, TrimSchema, UserCreateSchema, UserUpdateSchema
+from ..sync.writes import server_put
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("office", __name__)
@@ -51,15 +52,17 @@ def _errors(exc: ValidationError) -> dict[str, str]:
 
 
 def _load(schema: Schema, extra: dict | None = None) -> tuple[dict | None, dict[str, str]]:
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)  # checked by Flask-WTF already; not a field of the record
     try:
-        return schema.load({**request.form.to_dict(), **(extra or {})}), {}
+        return schema.load({**form, **(extra or {})}), {}
     except ValidationError as exc:
         return None, _errors(exc)
 
 
 def _save(record, data: dict) -> None:
-    """A server-side write: one store version, field versions stamped, committed at once."""
-    record.apply(data, next_store_version(g.store_id))
+    """A server-side write through the sync rules and log (server/sync/writes.py), committed at once."""
+    server_put(record, data, g.user)
     db.session.commit()
 
 

@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_load, validate
 
-from ..domain import POWERTRAINS
+from ..domain import POWERTRAINS, STOCK_STATUSES
 from .fields import REQUIRED, Trimmed, choice, integer, text
 
 
@@ -15,7 +15,7 @@ class SeriesSchema(Trimmed, Schema):
     """A series (车系)."""
 
     name = text(80)
-    brand = text(80, required=False, load_default="")
+    brand = text(80, required=False)  # no default: a form without the field must not blank the brand
     sort_order = integer(0, 999, load_default=0)
 
 
@@ -46,3 +46,15 @@ class ColourSchema(Trimmed, Schema):
         validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error=_l("Use a colour like #1a2b3c.")),
     )
     extra_yuan = integer(0, 999_999, load_default=0)
+
+
+class VehicleSchema(Trimmed, Schema):
+    """A vehicle of the store, by VIN (read-only on tablets)."""
+
+    vin = fields.String(required=True, validate=validate.Regexp(r"^[A-HJ-NPR-Z0-9]{17}$"))
+    trim_id = fields.String(required=True)
+    colour_id = fields.String(required=True)
+    stock_status = choice(STOCK_STATUSES, required=True)
+    is_test_drive = fields.Boolean(load_default=False)
+    odometer_km = integer(0, 9_999_999, load_default=0)
+    plate = text(16, required=False, load_default="")

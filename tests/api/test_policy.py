@@ -16,7 +16,16 @@ from server.extensions import db
 from server.models import ApiToken
 from server.policy import rule_for
 from tests.conftest import csrf_token, login
-from tests.factories import make_colour, make_customer, make_series, make_store, make_trim, make_user, make_vehicle
+from tests.factories import (
+    make_blob,
+    make_colour,
+    make_customer,
+    make_series,
+    make_store,
+    make_trim,
+    make_user,
+    make_vehicle,
+)
 
 MARKERS = ("甲店专属车系", "LKHSA20STA0000017", "target-user-a")  # store A data that must never leak
 
@@ -27,6 +36,7 @@ class World:
     trim: str
     colour: str
     user: int
+    blob: str
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -70,6 +80,14 @@ EXAMPLES = {
     "api.me": lambda w: [_plain("GET", "/api/me")],
     "api.update_me": lambda w: [_plain("PATCH", "/api/me", json={"language": "zh_CN"})],
     "api.revoke_token": lambda w: [_plain("DELETE", "/api/auth/token")],
+    "sync.push": lambda w: [_plain("POST", "/api/sync/v1/push", json={})],
+    "sync.pull": lambda w: [_plain("POST", "/api/sync/v1/pull", json={})],
+    "sync.schema": lambda w: [_plain("GET", "/api/sync/v1/schema")],
+    "sync.put_blob": lambda w: [_plain("PUT", f"/api/sync/v1/blobs/{w.blob}", json={})],
+    "sync.get_blob": lambda w: [
+        _obj("GET", f"/api/sync/v1/blobs/{w.blob}"),
+        _obj("HEAD", f"/api/sync/v1/blobs/{w.blob}"),
+    ],
 }
 LAST = ("auth.logout", "api.revoke_token")  # they end the identity's session, so they run last
 
@@ -107,7 +125,8 @@ def _world():
     make_vehicle(trim, colour, vin="LKHSA20STA0000017")
     make_customer(store_a)
     target = make_user(store_a, "consultant", username="target-user-a")
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id)
+    blob = make_blob(store_a, b"%PDF-1.7 store A only")
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob)
 
 
 IDENTITIES = ["anonymous"] + [f"{role}@own" for role in ROLES] + [f"{role}@other" for role in ROLES]
@@ -143,7 +162,7 @@ def test_walk_every_route(app, client, identity):
                 method=method,
                 data=data,
                 json=kwargs.get("json"),
-                headers=headers if endpoint.startswith("api.") else {},
+                headers=headers if endpoint.startswith(("api.", "sync.")) else {},
             )
             status = response.status_code
             body = response.get_data(as_text=True)

@@ -1,0 +1,215 @@
+"""The mutators every synced entity supports: `put` and `delete` (and `sign`, for signable entities, later).
+
+A mutator checks its arguments and permissions, asks the pure merge rules (merge.py) what to write, writes
+it through `SyncMixin.apply`, and keeps every overwritten value in a Conflict. It raises `Rejection` for
+anything it will not apply; push.py records that and moves on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Conflict, MutationLog, User, utcnow, uuid7
+from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
+from .registry import EntityType, entity_type
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is writing, from where, and the store version this mutation took."""
+
+    store_id: int
+    user: User
+    group_id: str | None
+    client_id: str | None
+    version: int
+    device_time: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """The writer's identity for the merge rules: its client group, or the office user."""
+        return self.group_id or f"office:{self.user.id}"
+
+
+class Rejection(Exception):
+    """A mutation that will not be applied; `as_error` is the contract's `{code, message, errors}`."""
+
+    def __init__(self, code: str, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.code, self.message, self.errors = code, message, errors or {}
+
+    def as_error(self) -> dict:
+        return {"code": self.code, "message": self.message, "errors": self.errors}
+
+
+def _flatten(messages: dict) -> dict[str, list[str]]:
+    return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
+
+
+def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
+    """Check entity, id, permission; load the record (None if new). Another store's record is `not_found`."""
+    entity = entity_type(args.get("entity"))
+    if entity is None:
+        raise Rejection("invalid", _("Unknown kind of record."), {"entity": [_("Unknown kind of record.")]})
+    record_id = args.get("id")
+    try:
+        record_id = str(uuid.UUID(record_id)) if isinstance(record_id, str) else None
+    except ValueError:
+        record_id = None
+    if record_id is None:
+        raise Rejection("invalid", _("The record id is not valid."), {"id": [_("Must be a UUID.")]})
+    if entity.read_only:
+        raise Rejection("read_only", _("This record cannot be changed on a tablet."))
+    if ctx.user.role not in entity.writers:
+        raise Rejection("forbidden", _("You do not have permission to do this."))
+    record = db.session.get(entity.model, record_id)
+    if record is not None and record.store_id != ctx.store_id:
+        raise Rejection("not_found", _("This record does not exist."))
+    if record is not None and getattr(record, "sealed", False):
+        raise Rejection("immutable", _("This record is signed and can no longer be changed."))
+    return entity, record_id, record
+
+
+def _base(args: dict) -> dict[str, int]:
+    base = args.get("base", {})
+    if base is None:
+        return {}
+    if not isinstance(base, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in base.items()
+    ):
+        raise Rejection(
+            "invalid",
+            _("The change is not of the protocol's shape."),
+            {"base": [_("Must map field names to versions.")]},
+        )
+    return base
+
+
+def field_states(record) -> dict[str, FieldState]:
+    """The record's fields as the merge rules see them."""
+    versions, origins = record.field_versions or {}, record.field_origins or {}
+    return {f: FieldState(getattr(record, f), versions.get(f, 0), origins.get(f)) for f in record.SYNC_FIELDS}
+
+
+def tombstone_state(record) -> FieldState | None:
+    """The delete's state when the record is deleted."""
+    if record is None or not record.deleted:
+        return None
+    return FieldState(True, (record.field_versions or {}).get(DELETED, 0), (record.field_origins or {}).get(DELETED))
+
+
+def put(ctx: Context, args: dict) -> list[str]:
+    """Create the record, or change the fields in `set` (SYNC_PROTOCOL.md, Push)."""
+    entity, record_id, record = _target(ctx, args)
+    incoming, base = args.get("set"), _base(args)
+    if not isinstance(incoming, dict):
+        raise Rejection("invalid", _("The change is not of the protocol's shape."), {"set": [_("Must be an object.")]})
+    try:
+        loaded = entity.schema().load(incoming, partial=record is not None)
+    except ValidationError as exc:
+        messages = _flatten(exc.normalized_messages())
+        raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
+    if record is not None:  # a partial update writes only what was sent
+        loaded = {f: v for f, v in loaded.items() if f in incoming}
+    problems = entity.check(loaded, ctx.store_id) if entity.check else {}
+    if problems:
+        raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
+    merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)
+    if record is None:
+        record = entity.model(id=record_id, store_id=ctx.store_id)
+        db.session.add(record)
+    return write(ctx, entity, record, merge)
+
+
+def delete(ctx: Context, args: dict) -> list[str]:
+    """Tombstone the record; a record the server never had, or already deleted, stays as it is."""
+    entity, _record_id, record = _target(ctx, args)
+    base = _base(args)
+    if record is None:
+        return []
+    merge = merge_delete(field_states(record), tombstone_state(record), base, ctx.origin)
+    return write(ctx, entity, record, merge)
+
+
+def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
+    """Write a merge's outcome at the context's version; returns the ids of the conflicts it kept."""
+    record.apply(merge.changes, ctx.version, ctx.origin)
+    if not record.version:
+        record.version = ctx.version  # a new record with nothing but defaults still takes its version
+    if merge.undelete or merge.delete:
+        record.deleted = merge.delete
+        record.field_versions = {**(record.field_versions or {}), DELETED: ctx.version}
+        record.field_origins = {**(record.field_origins or {}), DELETED: ctx.origin}
+        record.version = ctx.version
+    db.session.flush()
+    return [_keep(ctx, entity, record.id, draft) for draft in merge.conflicts]
+
+
+def _keep(ctx: Context, entity: EntityType, record_id: str, draft: ConflictDraft) -> str:
+    conflict = Conflict(id=uuid7(), store_id=ctx.store_id)
+    conflict.apply(
+        {
+            "entity": entity.name,
+            "record_id": record_id,
+            "field": draft.field,
+            "base_version": draft.base_version,
+            "base_value": value_at(ctx.store_id, draft.base_version, entity.name, record_id, draft.field),
+            "overwritten_value": draft.overwritten.value,
+            "applied_value": draft.applied_value,
+            "overwritten_by": writer_at(ctx.store_id, draft.overwritten.version, draft.overwritten.origin),
+            "applied_by": {
+                "user": ctx.user.display_name,
+                "userID": ctx.user.id,
+                "clientGroupID": ctx.group_id,
+                "at": utcnow().isoformat(),
+                "deviceTime": ctx.device_time,
+            },
+            "state": "open",
+        },
+        ctx.version,
+        ctx.origin,
+    )
+    db.session.add(conflict)
+    return conflict.id
+
+
+def value_at(store_id: int, version: int, entity: str, record_id: str, field: str) -> Any:
+    """The value a field was given at `version`, read back from the mutation log (None if unknown)."""
+    if version <= 0:
+        return None
+    log = db.session.scalar(select(MutationLog).where(MutationLog.store_id == store_id, MutationLog.version == version))
+    if log is None or not isinstance(log.args, dict):
+        return None
+    if log.args.get("entity") != entity or log.args.get("id") != record_id:
+        return None
+    return (log.args.get("set") or {}).get(field)
+
+
+def writer_at(store_id: int, version: int, origin: str | None) -> dict:
+    """Who wrote at `version`, from the mutation log: user, client group, server time, device time."""
+    log = db.session.scalar(select(MutationLog).where(MutationLog.store_id == store_id, MutationLog.version == version))
+    if log is None:
+        return {
+            "user": None,
+            "clientGroupID": origin if origin and not origin.startswith("office:") else None,
+            "at": None,
+        }
+    user = db.session.get(User, log.user_id)
+    return {
+        "user": user.display_name if user else None,
+        "userID": log.user_id,
+        "clientGroupID": log.client_group_id,
+        "at": log.created_at.isoformat() if log.created_at else None,
+        "deviceTime": log.device_time,
+    }
+
+
+MUTATORS: dict[str, Callable[[Context, dict], list[str]]] = {"put": put, "delete": delete}

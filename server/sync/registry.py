@@ -1,0 +1,55 @@
+"""The one registry of synced entities: adding an entity is a model, a marshmallow schema and one line.
+
+Push, pull and the published schema all read from here, so an entity cannot be half-registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from marshmallow import Schema
+
+#: META fields every pulled value carries besides the entity's own (SYNC_PROTOCOL.md, Pull).
+META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted")
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """How one entity syncs: its model and schema, who may write it, and its store-dependent checks."""
+
+    name: str
+    model: type
+    schema: type[Schema]
+    read_only: bool = False
+    writers: frozenset[str] = frozenset()
+    #: (loaded values, store id) → {field: [messages]} for rules that need the database (e.g. owner exists)
+    check: Callable[[dict, int], dict[str, list[str]]] | None = None
+    signable: bool = False
+    signature_roles: tuple[str, ...] = ()
+    #: pulled by every client group of the store (False: only by the group that wrote it)
+    shared: bool = True
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def fields(self) -> tuple[str, ...]:
+        """The published properties, in schema order."""
+        return tuple(self.schema().fields)
+
+
+REGISTRY: dict[str, EntityType] = {}
+
+
+def register(name: str, model: type, schema: type[Schema], **options) -> EntityType:
+    """Register an entity under `name` (its key prefix in pulls, its `entity` in mutations)."""
+    entity = EntityType(name, model, schema, **options)
+    if not set(entity.fields) <= set(model.SYNC_FIELDS):
+        raise TypeError(f"{name}: schema fields missing from the model's SYNC_FIELDS")
+    REGISTRY[name] = entity
+    return entity
+
+
+def entity_type(name: object) -> EntityType | None:
+    """The registered entity called `name`, or None."""
+    return REGISTRY.get(name) if isinstance(name, str) else None

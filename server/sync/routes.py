@@ -1,0 +1,132 @@
+"""The sync API under /api/sync/v1 (SYNC_PROTOCOL.md): push, pull, blobs, schema. Bearer tokens only."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Blob
+from ..policy import api
+from .mutators import MUTATORS
+from .pull import pull as do_pull
+from .push import SCHEMA_VERSION
+from .push import push as do_push
+from .registry import REGISTRY
+from .storage import BlobMismatch, BlobTooLarge, LocalStorage
+
+bp = Blueprint("sync", __name__, url_prefix="/api/sync/v1")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def storage() -> LocalStorage:
+    """The app's blob storage."""
+    return LocalStorage(current_app.config["STORAGE_DIR"])
+
+
+def _body() -> object:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, _("The request body must be a JSON object."))
+    return body
+
+
+@bp.post("/push")
+@api()
+def push():
+    """Apply a batch of mutations (exactly once, in order)."""
+    return jsonify(do_push(g.user, _body()))
+
+
+@bp.post("/pull")
+@api()
+def pull():
+    """Changes since the cookie, one page at a time."""
+    return jsonify(do_pull(g.user, _body()))
+
+
+@cache
+def _json_schemas() -> dict:
+    plugin = MarshmallowPlugin()
+    APISpec("showroom", "1", "3.1.0", plugins=[plugin])
+    entities = {}
+    for name, entity in REGISTRY.items():
+        published = {
+            "jsonSchema": plugin.converter.schema2jsonschema(entity.schema()),
+            "readOnly": entity.read_only,
+            "signable": entity.signable,
+        }
+        if entity.signable:
+            published["signatureRoles"] = list(entity.signature_roles)
+        entities[name] = published
+    return entities
+
+
+@bp.get("/schema")
+@api()
+def schema():
+    """Every synced entity's JSON Schema (from the marshmallow schemas), the mutators and the blob limits."""
+    return jsonify(
+        {
+            "schemaVersion": SCHEMA_VERSION,
+            "entities": _json_schemas(),
+            "mutators": sorted(MUTATORS),
+            "blobs": {
+                "maxBytes": current_app.config["BLOB_MAX_BYTES"],
+                "types": list(current_app.config["BLOB_TYPES"]),
+            },
+        }
+    )
+
+
+@bp.put("/blobs/<sha256>")
+@api()
+def put_blob(sha256: str):
+    """Store a blob, verified by length and SHA-256: 201 new for this store, 200 already held."""
+    if not SHA256.match(sha256):
+        raise ApiError(400, _("A blob is named by the SHA-256 of its bytes (64 lowercase hex digits)."))
+    if request.mimetype not in current_app.config["BLOB_TYPES"]:
+        raise ApiError(415, _("This type of file cannot be uploaded."))
+    max_bytes = current_app.config["BLOB_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise ApiError(413, _("The upload is too large."))
+    try:
+        size = storage().write_verified(request.stream, sha256, max_bytes, request.content_length)
+    except BlobTooLarge:
+        raise ApiError(413, _("The upload is too large.")) from None
+    except BlobMismatch:
+        raise ApiError(
+            422,
+            _("The file arrived damaged (its checksum does not match). It will be sent again."),
+            code="hash_mismatch",
+        ) from None
+    if db.session.get(Blob, (g.store_id, sha256)) is not None:
+        return "", 200
+    db.session.add(Blob(store_id=g.store_id, sha256=sha256, size=size, content_type=request.mimetype))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same blob uploaded twice at once
+        db.session.rollback()
+        return "", 200
+    return "", 201
+
+
+@bp.route("/blobs/<sha256>", methods=["GET", "HEAD"])
+@api()
+def get_blob(sha256: str):
+    """The bytes of a blob this store holds; 404 for anything else, whoever else holds it."""
+    blob = db.session.get(Blob, (g.store_id, sha256)) if SHA256.match(sha256) else None
+    if blob is None or not storage().exists(sha256):
+        raise ApiError(404, _("Not found."))
+    response = send_file(
+        storage().path(sha256), mimetype=blob.content_type, etag=sha256, conditional=True, max_age=31_536_000
+    )
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

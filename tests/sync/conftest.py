@@ -1,0 +1,91 @@
+"""Sync fixtures: a store with a consultant holding a bearer token, and a small protocol client."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+
+from server.extensions import db
+from server.models import ApiToken
+from tests.factories import make_store, make_user
+
+
+@dataclass
+class Tablet:
+    """A protocol client as a tablet would be: one client group, one client, numbered mutations."""
+
+    http: object
+    token: str
+    group: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client: str = field(default_factory=lambda: str(uuid.uuid4()))
+    next_id: int = 1
+    cookie: str | None = None
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def mutation(self, name: str, args: dict, mid: int | None = None) -> dict:
+        """A mutation with the next id (or `mid`)."""
+        if mid is None:
+            mid, self.next_id = self.next_id, self.next_id + 1
+        return {"clientID": self.client, "id": mid, "name": name, "args": args,
+                "deviceTime": "2026-11-29T10:14:07.512+08:00"}
+
+    def put(self, entity: str, record_id: str, values: dict, base: dict | None = None) -> dict:
+        return self.mutation("put", {"entity": entity, "id": record_id, "set": values, "base": base or {}})
+
+    def push(self, *mutations: dict, expect: int = 200):
+        response = self.http.post("/api/sync/v1/push", headers=self.headers,
+                                   json={"clientGroupID": self.group, "schemaVersion": 1, "mutations": list(mutations)})
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.get_json()
+
+    def pull(self, limit: int = 1000, cookie: object = "mine", expect: int = 200) -> dict:
+        body = {"clientGroupID": self.group, "schemaVersion": 1, "limit": limit,
+                "cookie": self.cookie if cookie == "mine" else cookie}
+        response = self.http.post("/api/sync/v1/pull", headers=self.headers, json=body)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        data = response.get_json()
+        if expect == 200:
+            self.cookie = data["cookie"]
+        return data
+
+    def pull_all(self) -> dict[str, dict]:
+        """Pull until hasMore is false; returns key → value of every put seen (dels remove)."""
+        seen: dict[str, dict] = {}
+        while True:
+            page = self.pull()
+            for op in page["patch"]:
+                if op["op"] == "clear":
+                    seen.clear()
+                elif op["op"] == "put":
+                    seen[op["key"]] = op["value"]
+                else:
+                    seen.pop(op["key"], None)
+            if not page["hasMore"]:
+                return seen
+
+
+@pytest.fixture
+def store(ctx):
+    return make_store("SYNC")
+
+
+def tablet_for(http, user) -> Tablet:
+    """A Tablet holding a fresh token of `user`."""
+    _row, clear = ApiToken.issue(user, "test tablet", 1)
+    db.session.commit()
+    return Tablet(http, clear)
+
+
+@pytest.fixture
+def consultant(store):
+    return make_user(store, "consultant", display_name="李明")
+
+
+@pytest.fixture
+def tablet(client, consultant):
+    return tablet_for(client, consultant)
