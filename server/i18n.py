@@ -13,7 +13,7 @@ from pathlib import Path
 import flask_babel
 from babel import Locale, support
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 from .extensions import babel
@@ -22,13 +22,23 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def get_locale() -> str:
-    """The signed-in user's language, else the one chosen on the login page, else Chinese."""
+    """The signed-in user's language, else the one chosen on the login page, else Chinese.
+
+    Before sign-in, the API follows the tablet's Accept-Language (the tablet sends the language it shows);
+    office pages stay Chinese first whatever the browser's default, until the person picks English.
+    """
     languages = current_app.config["LANGUAGES"]
     user = getattr(g, "user", None) or (current_user if current_user.is_authenticated else None)
     if user is not None and user.language in languages:
         return user.language
     chosen = session.get("language")
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen in languages:
+        return chosen
+    if request and request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+        if best == "en":
+            return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @cache

@@ -99,6 +99,23 @@ async function cacheFirst(request) {
   return response;
 }
 
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      caches.open(RUNTIME_CACHE).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { ignoreVary: true });
+    if (cached) {
+      return cached;
+    }
+    throw error;
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET') {
@@ -116,8 +133,10 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
-  if (isStaticAsset(url)) {
-    event.respondWith(cacheFirst(request));
+  if (PRECACHE.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request)); // the shell: exactly this release's files, offline or not
+  } else if (isStaticAsset(url)) {
+    event.respondWith(networkFirst(request)); // office assets: fresh when online, cached copy offline
   }
   // Anything else (office htmx fragments, downloads) goes to the network untouched: it is personal and live.
 });
