@@ -15,8 +15,8 @@ from server.extensions import db
 from server.models import Customer, Store, User, next_store_version, uuid7
 from tests.factories import PASSWORD, make_series, make_store, make_user
 
-
 # --- uuid7 ---------------------------------------------------------------------------------------------
+
 
 def test_uuid7_is_a_valid_version_7_uuid_of_now():
     """uuid7() parses as an RFC 9562 UUID with version 7, the RFC variant, and a timestamp of now."""
@@ -42,26 +42,30 @@ def test_uuid7_values_are_unique_and_sort_by_creation_time():
 
 # --- masking ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("phone", "masked"), [
-    ("13800138000", "138****8000"),
-    ("15912345678", "159****5678"),
-    ("1234567", "*******"),  # too short to show any digit
-    ("", ""),
-    (None, ""),
-])
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13800138000", "138****8000"),
+        ("15912345678", "159****5678"),
+        ("1234567", "*******"),  # too short to show any digit
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_phone_keeps_first_three_and_last_four_digits(phone, masked):
     """A mobile number shows only its first 3 and last 4 digits; short numbers show nothing."""
     assert mask_phone(phone) == masked
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张三丰", "张**"), ("李明", "李*"), ("王", "王"), ("", ""),
-                                               (None, "")])
+@pytest.mark.parametrize(("name", "masked"), [("张三丰", "张**"), ("李明", "李*"), ("王", "王"), ("", ""), (None, "")])
 def test_mask_name_keeps_the_surname_only(name, masked):
     """A customer's name shows the surname and one star per hidden character."""
     assert mask_name(name) == masked
 
 
 # --- store versions and field stamping ---------------------------------------------------------------
+
 
 def test_next_store_version_counts_per_store_independently(ctx):
     """Each store has its own counter: writes in store A never move store B's version."""
@@ -99,6 +103,7 @@ def test_apply_with_nothing_changed_leaves_the_record_alone(ctx):
 
 # --- users -------------------------------------------------------------------------------------------------
 
+
 def test_check_password_accepts_only_the_right_password(ctx):
     """The stored hash is argon2id, the right password matches, a wrong one or a broken hash does not."""
     user = make_user(make_store())
@@ -113,11 +118,11 @@ def test_check_password_accepts_only_the_right_password(ctx):
 
 # --- check constraints at the database ----------------------------------------------------------------
 
+
 def test_database_rejects_an_unknown_role(ctx):
     """A role outside the vocabulary cannot be stored, even when written past the application code."""
     store = make_store()
-    db.session.add(User(store_id=store.id, username="king", display_name="King", role="king",
-                        password_hash="x"))
+    db.session.add(User(store_id=store.id, username="king", display_name="King", role="king", password_hash="x"))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -127,8 +132,9 @@ def test_database_rejects_an_unknown_role(ctx):
 def test_database_rejects_an_unknown_grade(ctx):
     """A customer grade outside the vocabulary (N H A B C O D L X) cannot be stored."""
     store = make_store()
-    db.session.add(Customer(store_id=store.id, name="张三", phone="13800138000", grade="Z",
-                            created_at=datetime.now(UTC)))
+    db.session.add(
+        Customer(store_id=store.id, name="张三", phone="13800138000", grade="Z", created_at=datetime.now(UTC))
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
