@@ -36,6 +36,7 @@ class Config:
     TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
+    STORE_TIMEZONE = os.environ.get("STORE_TIMEZONE", "Asia/Shanghai")  # how times are shown to people
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     LANGUAGES = ("zh_CN", "en")
 

@@ -7,8 +7,10 @@ is under web/ as JSON, so there is no second, hand-kept list of tablet strings.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale, support
@@ -77,8 +79,23 @@ class _Catalogues(flask_babel.Domain):
         return self.cache[key]
 
 
+def localtime(value: object) -> str:
+    """A server timestamp (datetime or ISO text) in the store's time zone, to the minute; '—' when absent."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(current_app.config["STORE_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+
+
 def init_app(app: Flask) -> None:
-    """Wire Flask-Babel with our locale selector and catalogue folders."""
+    """Wire Flask-Babel with our locale selector and catalogue folders, and the time filter templates use."""
+    app.add_template_filter(localtime, "localtime")
     babel.init_app(app, locale_selector=get_locale)
     babel.domain_instance = _Catalogues()
     app.jinja_env.globals["get_locale"] = get_locale  # the language code: templates compare with "zh_CN"

@@ -98,3 +98,28 @@ def make_blob(store: Store, data: bytes, content_type: str = "application/pdf") 
     db.session.add(Blob(store_id=store.id, sha256=sha256, size=len(data), content_type=content_type))
     db.session.commit()
     return sha256
+
+
+def make_conflict(record, field: str, overwritten_value, state: str = "open"):
+    """An open conflict on `record.field`: `overwritten_value` lost to the record's current value."""
+    from server.models import Conflict, uuid7
+
+    conflict = Conflict(id=uuid7(), store_id=record.store_id)
+    conflict.apply(
+        {
+            "entity": "customer",
+            "record_id": record.id,
+            "field": field,
+            "base_version": 0,
+            "base_value": None,
+            "overwritten_value": overwritten_value,
+            "applied_value": getattr(record, field),
+            "overwritten_by": {"user": "甲", "at": None},
+            "applied_by": {"user": "乙", "at": None},
+            "state": state,
+        },
+        next_store_version(record.store_id),
+    )
+    db.session.add(conflict)
+    db.session.commit()
+    return conflict

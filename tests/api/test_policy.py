@@ -19,6 +19,7 @@ from tests.conftest import csrf_token, login
 from tests.factories import (
     make_blob,
     make_colour,
+    make_conflict,
     make_customer,
     make_series,
     make_store,
@@ -27,7 +28,7 @@ from tests.factories import (
     make_vehicle,
 )
 
-MARKERS = ("甲店专属车系", "LKHSA20STA0000017", "target-user-a")  # store A data that must never leak
+MARKERS = ("甲店专属车系", "LKHSA20STA0000017", "target-user-a", "13911112222")  # store A data that must never leak
 
 
 @dataclass
@@ -37,6 +38,7 @@ class World:
     colour: str
     user: int
     blob: str
+    conflict: str
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -80,6 +82,9 @@ EXAMPLES = {
     "api.me": lambda w: [_plain("GET", "/api/me")],
     "api.update_me": lambda w: [_plain("PATCH", "/api/me", json={"language": "zh_CN"})],
     "api.revoke_token": lambda w: [_plain("DELETE", "/api/auth/token")],
+    "review.conflicts": lambda w: [_plain("GET", "/office/conflicts")],
+    "review.settle_conflict": lambda w: [_obj("POST", f"/office/conflicts/{w.conflict}/keep", data={})],
+    "review.rejections": lambda w: [_plain("GET", "/office/rejections")],
     "sync.push": lambda w: [_plain("POST", "/api/sync/v1/push", json={})],
     "sync.pull": lambda w: [_plain("POST", "/api/sync/v1/pull", json={})],
     "sync.schema": lambda w: [_plain("GET", "/api/sync/v1/schema")],
@@ -100,6 +105,9 @@ INTENDED = {
     "office.create_series": {"manager", "admin"},
     "office.add_to_series": {"manager", "admin"},
     "office.customers": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+    "review.conflicts": {"account_manager", "manager", "back_office", "admin"},
+    "review.settle_conflict": {"account_manager", "manager", "back_office", "admin"},
+    "review.rejections": {"account_manager", "manager", "back_office", "admin"},
 }
 
 
@@ -126,7 +134,8 @@ def _world():
     make_customer(store_a)
     target = make_user(store_a, "consultant", username="target-user-a")
     blob = make_blob(store_a, b"%PDF-1.7 store A only")
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob)
+    conflict = make_conflict(make_customer(store_a, name="甲店专属客户", phone="13900139000"), "phone", "13911112222")
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id)
 
 
 IDENTITIES = ["anonymous"] + [f"{role}@own" for role in ROLES] + [f"{role}@other" for role in ROLES]
