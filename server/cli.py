@@ -114,3 +114,21 @@ def init_app(app: Flask) -> None:
         count = revoke_tokens(user)
         db.session.commit()
         click.echo(f"{count} token(s) of {username} revoked")
+
+    @app.cli.command("reset-sync-epoch")
+    @click.argument("code")
+    def reset_sync_epoch_command(code: str) -> None:
+        """After restoring store CODE from a backup: make every tablet pull its state afresh.
+
+        A restored database can reuse store versions the tablets have already seen with other contents;
+        a new epoch invalidates every pull cookie of the store, so tablets receive `clear` and the full state
+        (their unsent changes are kept and replayed).
+        """
+        import uuid
+
+        store = db.session.scalar(select(Store).where(Store.code == code))
+        if store is None:
+            raise click.ClickException(f"no store {code}")
+        store.sync_epoch = str(uuid.uuid4())
+        db.session.commit()
+        click.echo(f"store {code}: tablets will pull afresh at their next sync")
