@@ -11,12 +11,16 @@ Fixtures (no pytest-playwright; `playwright install` cannot run here):
 - `tablet_context` / `tablet_page` (function): 800×1280 touch tablet, zh-CN, service workers allowed.
   Both pages fail their test at teardown on an uncaught script error or a Content-Security-Policy violation.
 - `screenshot` (fixture) / `save_screenshot(page, name)`: PNG to test-artifacts/screenshots/<name>.png.
+- `new_tablet()` (function fixture): one more tablet profile and page, as a second tablet; closed after the test.
+- Sync helpers: `live_server.pull_all(username)` (the server's truth as a fresh tablet of that user pulls it),
+  `sign_in_tablet(page, username)`, `wait_synced(page)`, `sync_now(page)`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -24,6 +28,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,6 +47,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_PASSWORD = "showroom-demo"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Runs in the server subprocess. /sw.js can be swapped for a file the test writes, so a test can publish a "new
 # release" of the service worker without touching web/sw.js in the working tree.
@@ -113,6 +119,23 @@ class LiveServer:
             self._catalogues[language] = body
         return self._catalogues[language]
 
+    def pull_all(self, username: str) -> dict[str, dict]:
+        """Everything the server holds for `username`'s store, pulled as a brand-new tablet would (key → value)."""
+        token = self.sign_in(username)["token"]
+        body = {"clientGroupID": str(uuid.uuid4()), "schemaVersion": 1, "cookie": None, "limit": 1000}
+        seen: dict[str, dict] = {}
+        while True:
+            status, page = self.api("POST", "/api/sync/v1/pull", body, token=token)
+            assert status == 200, page
+            for op in page["patch"]:
+                if op["op"] == "put":
+                    seen[op["key"]] = op["value"]
+                elif op["op"] == "del":
+                    seen.pop(op["key"], None)
+            if not page["hasMore"]:
+                return seen
+            body["cookie"] = page["cookie"]
+
     def log_mark(self) -> int:
         """A position in the server's request log; pass it to `requests_since`."""
         return len(self._request_lines())
@@ -123,6 +146,7 @@ class LiveServer:
 
     def _request_lines(self) -> list[str]:
         lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = [ANSI.sub("", line) for line in lines]  # werkzeug colours some request lines (201, 304, 4xx)
         return [line.split('"')[1] for line in lines if line.count('"') >= 2 and " HTTP/" in line]
 
     def override_service_worker(self, text: str) -> None:
@@ -301,6 +325,58 @@ def tablet_page(tablet_context):
     problems = _watch_for_script_problems(page)
     yield page
     assert not problems, problems
+
+
+@pytest.fixture
+def new_tablet(browser, live_server):
+    """`new_tablet()` → (context, page): another tablet profile like `tablet_context`, watched for script problems
+    like `tablet_page`; all closed (and checked) after the test."""
+    made = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 800, "height": 1280},
+            has_touch=True,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            service_workers="allow",
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        made.append((context, _watch_for_script_problems(page)))
+        return context, page
+
+    yield make
+    for context, _problems in made:
+        context.close()
+    for _context, problems in made:
+        assert not problems, problems
+
+
+SYNC_DONE = "() => Boolean(window.showroomSync && window.showroomSync.lastRun() && window.showroomSync.lastRun().ok)"
+
+
+def sign_in_tablet(page, username: str = "consultant", password: str = DEMO_PASSWORD) -> None:
+    """Open the tablet, sign in, and wait until the service worker controls the page and the first sync is done."""
+    page.goto("/tablet/")
+    page.locator("body.ready").wait_for(state="attached")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.locator("#greeting").wait_for()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_synced(page)
+
+
+def wait_synced(page) -> None:
+    """Wait until a sync cycle has completed successfully in this page."""
+    page.wait_for_function(SYNC_DONE)
+
+
+def sync_now(page) -> dict:
+    """Run a sync cycle in the page (after any running one) and return its summary."""
+    return page.evaluate("() => window.showroomSync.now()")
 
 
 def save_screenshot(page, name: str) -> Path:

@@ -51,5 +51,30 @@ export async function request(method, path, { token, body } = {}) {
       data = null;
     }
   }
-  return { ok: response.ok, status: response.status, data };
+  return { ok: response.ok, status: response.status, data, retryAfter: retryAfter(response) };
+}
+
+/** Seconds the server asked us to wait (Retry-After on a 503), or null. */
+function retryAfter(response) {
+  const seconds = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+  return Number.isFinite(seconds) ? seconds : null;
+}
+
+/** PUT raw bytes (a blob upload) with their Content-Type; resolves to {ok, status}, throws OfflineError. */
+export async function putBytes(path, { token, blob, type }) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'PUT',
+      headers: { 'Content-Type': type, Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      body: blob,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (error) {
+    setStatus({ online: false });
+    throw new OfflineError(error);
+  }
+  setStatus({ online: true });
+  return { ok: response.ok, status: response.status, retryAfter: retryAfter(response) };
 }

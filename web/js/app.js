@@ -1,17 +1,22 @@
 // The tablet app: boots from IndexedDB (so it opens with no network), draws the header badge, routes between
-// screens by the URL hash inside /tablet/, and owns the update banner and the toast.
+// screens by the URL hash inside /tablet/, starts the sync loop, and owns the update banner and the toast.
 
+import { renderCustomerForm } from './customer-form.js';
+import { renderCustomer, renderCustomerList } from './customers-screen.js';
 import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
 import { h, mount } from './dom.js';
-import { formatTime } from './format.js';
-import { renderHome, updateHomeStatus } from './home-screen.js';
+import { CUSTOMER_ROLES, renderHome, updateHomeStatus } from './home-screen.js';
 import { language, setLanguage, t } from './i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
 } from './session.js';
 import { renderSignIn } from './sign-in-screen.js';
+import { countProblems } from './problems.js';
 import { getStatus, onStatus, setStatus, watchConnection } from './status.js';
 import { applyUpdate, registerServiceWorker } from './sw-bridge.js';
+import { drawBadge } from './sync-badge.js';
+import { openSyncPanel, refreshSyncPanel } from './sync-panel.js';
+import { onSynced, startSync, stopSync } from './sync.js';
 
 const view = document.getElementById('view');
 const badge = document.getElementById('badge');
@@ -19,6 +24,7 @@ const storeLabel = document.getElementById('store');
 const brandName = document.getElementById('brand-name');
 const banner = document.getElementById('banner');
 const toast = document.getElementById('toast');
+const progressBar = document.getElementById('sync-progress');
 
 let session = null;
 let device = {};
@@ -26,29 +32,31 @@ let waitingWorker = null;
 let toastTimer = null;
 let toastText = null; // a function, so a language switch redraws an open toast too
 let refreshing = null;
+let redraw = null; // redraws the screen shown from IndexedDB after a sync; null for screens never redrawn
 
-const ROUTES = {
-  '#/home': showHome,
-  '#/sign-in': showSignIn,
-};
+const ROUTES = [
+  [/^#\/home$/, showHome],
+  [/^#\/sign-in$/, showSignIn],
+  [/^#\/customers$/, showCustomers, CUSTOMER_ROLES],
+  [/^#\/customers\/new$/, showCustomerForm, CUSTOMER_ROLES],
+  [/^#\/customers\/([0-9a-f-]{36})$/, showCustomer, CUSTOMER_ROLES],
+  [/^#\/customers\/([0-9a-f-]{36})\/edit$/, showCustomerForm, CUSTOMER_ROLES],
+];
 
 function renderBadge(status) {
-  const state = status.online ? 'online' : 'offline';
-  badge.className = `badge badge-${status.revoked ? 'alert' : state}`;
-  badge.dataset.state = state;
-  let detail = null;
-  if (session && status.revoked) {
-    detail = t('Sign in again');
-  } else if (session) {
-    detail = [
-      t('%(count)s pending', { count: status.pending }),
-      status.lastSync ? t('Synced %(time)s', { time: formatTime(status.lastSync) }) : t('Never synced'),
-    ].join(' · ');
+  drawBadge(badge, progressBar, status, { signedIn: Boolean(session), onOpen: openPanel });
+}
+
+function openPanel() {
+  if (session) {
+    openSyncPanel(session, { onProblemsChanged: updateProblems });
   }
-  mount(badge,
-    h('span', { class: 'dot', 'aria-hidden': 'true' }),
-    h('strong', { class: 'badge-state' }, status.online ? t('Online') : t('Offline')),
-    detail ? h('span', { class: 'badge-detail' }, detail) : null);
+}
+
+async function updateProblems() {
+  if (session) {
+    setStatus({ problems: await countProblems(session) });
+  }
 }
 
 function renderHeader() {
@@ -89,16 +97,27 @@ function showToast(text) {
 }
 
 function route() {
-  let hash = location.hash in ROUTES ? location.hash : '#/home';
+  let hash = location.hash;
+  let match = null;
+  let show = null;
+  for (const [pattern, handler, roles] of ROUTES) {
+    const found = hash.match(pattern);
+    if (found && (!roles || (session && roles.includes(session.user.role)))) {
+      [match, show] = [found, handler];
+      break;
+    }
+  }
   if (!session) {
-    hash = '#/sign-in';
-  } else if (hash === '#/sign-in') {
-    hash = '#/home';
+    [hash, show, match] = ['#/sign-in', showSignIn, null];
+  } else if (!show || show === showSignIn) {
+    [hash, show, match] = ['#/home', showHome, null];
   }
   if (location.hash !== hash) {
     history.replaceState(null, '', hash); // no hashchange event, no history entry for a redirect
   }
-  ROUTES[hash]();
+  redraw = null;
+  window.scrollTo(0, 0);
+  show(...(match ? match.slice(1) : []));
 }
 
 function renderAll() {
@@ -118,6 +137,7 @@ function showSignIn() {
       await setLanguage(session.language);
       history.replaceState(null, '', '#/home');
       renderAll();
+      startSync();
     },
   });
 }
@@ -134,6 +154,7 @@ function showHome() {
         return t('Changes are waiting to be sent. Connect to the network and let them sync before signing out.');
       }
       session = null;
+      stopSync();
       device = await getDevicePrefs();
       renderAll();
       return null;
@@ -141,10 +162,48 @@ function showHome() {
     onSignInAgain: async () => {
       await forgetRevokedSession();
       session = null;
+      stopSync();
       device = await getDevicePrefs();
       renderAll();
     },
+    onOpenPanel: openPanel,
   });
+}
+
+async function showCustomers() {
+  const shown = location.hash;
+  const draw = await renderCustomerList(view, { session });
+  if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+async function showCustomer(id) {
+  const shown = location.hash;
+  const draw = await renderCustomer(view, { session, id, onSaved: saved });
+  if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+function showCustomerForm(id) {
+  // Never redrawn after a sync: the page does not change under a person who is typing.
+  renderCustomerForm(view, {
+    session,
+    id: id || null,
+    onSaved: (savedId, mutation) => {
+      saved(savedId, mutation);
+      location.hash = `#/customers/${savedId}`;
+    },
+    onCancel: () => history.back(),
+  });
+}
+
+async function saved(_id, mutation) {
+  if (mutation) {
+    setStatus({ pending: await pendingCount(session) });
+    showToast(() => t('Saved on this tablet'));
+  }
 }
 
 async function changeLanguage(lang) {
@@ -198,6 +257,13 @@ async function start() {
     if (session && location.hash === '#/home') {
       updateHomeStatus(view, status);
     }
+    refreshSyncPanel();
+  });
+  onSynced(() => {
+    if (redraw) {
+      redraw();
+    }
+    refreshSyncPanel();
   });
 
   session = await getSession();
@@ -205,7 +271,7 @@ async function start() {
   await setLanguage(session ? session.language : device.language);
   if (session) {
     setStatus({ lastSync: session.lastSync || null, revoked: Boolean(session.revoked),
-      pending: await pendingCount(session) });
+      pending: await pendingCount(session), problems: await countProblems(session) });
     const persisted = await storagePersisted();
     if (persisted !== null && persisted !== session.storagePersistent) {
       session = (await updateSession({ storagePersistent: persisted })) || session;
@@ -215,6 +281,9 @@ async function start() {
   document.body.classList.add('ready');
   window.addEventListener('hashchange', route);
   refresh();
+  if (session) {
+    startSync();
+  }
 }
 
 window.addEventListener('unhandledrejection', () => {

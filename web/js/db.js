@@ -10,7 +10,15 @@
 //                                        of a mutation (SYNC_PROTOCOL.md), so a retried push can never duplicate
 //                                        one, and key order is send order for a client
 //     blobs    keyPath 'sha256'          photos and signature images, content-addressed
-//     meta     keyPath 'key'             clientID, pull cookie and other bookkeeping
+//     meta     keyPath 'key'             clientID, clientGroupID, nextMutationID, pull cookie
+//   version 2:
+//     acked    keyPath ['clientID','id'] mutations the server processed whose effect no pull has brought yet:
+//                                        never resent, not pending, still applied to the view (no flicker
+//                                        back to the old value between a push and the next pull)
+//     rejections keyPath ['clientID','id'] mutations the server refused, with its error, for a person to read
+//
+// The view a screen shows = server truth (`records`, exactly as pulled) + acked + outbox replayed on top
+// (rebase.js), so a pull never overwrites what is still pending.
 //
 // Upgrades are additive steps keyed on oldVersion: a later version adds stores or indexes and never deletes a
 // store that may hold user data (an unsent mutation is a customer's signature or a test-drive record).
@@ -21,7 +29,7 @@ import { openDB } from '../vendor/idb-8.0.4.js';
 
 const SESSION_DB = 'showroom';
 const SESSION_DB_VERSION = 1;
-const USER_DB_VERSION = 1;
+const USER_DB_VERSION = 2;
 
 let sessionDbPromise = null;
 const userDbs = new Map();
@@ -70,7 +78,11 @@ export function openUserDb(storeCode, userId) {
           db.createObjectStore('blobs', { keyPath: 'sha256' });
           db.createObjectStore('meta', { keyPath: 'key' });
         }
-        // Version 2 and later: add `if (oldVersion < 2) { ... }` here; never delete a store with user data.
+        if (oldVersion < 2) {
+          db.createObjectStore('acked', { keyPath: ['clientID', 'id'] });
+          db.createObjectStore('rejections', { keyPath: ['clientID', 'id'] });
+        }
+        // Version 3 and later: add `if (oldVersion < 3) { ... }` here; never delete a store with user data.
       },
       ...closeOnVersionChange(name, (gone) => userDbs.delete(gone)),
     }));
@@ -143,4 +155,214 @@ export async function getMeta(db, key) {
 /** Write one bookkeeping value of a user database. */
 export async function setMeta(db, key, value) {
   await db.put('meta', { key, value });
+}
+
+// ---- The sync engine's storage (SYNC_PROTOCOL.md). Every function below runs whole transactions and awaits
+// nothing but IndexedDB inside them; sync.js does the network between them.
+
+const SYNC_STORES = ['records', 'outbox', 'acked', 'rejections', 'meta'];
+
+/** This install's sync identity: {clientGroupID, clientID}, made once (in one transaction) and kept in meta. */
+export async function syncIdentity(db) {
+  const tx = db.transaction('meta', 'readwrite');
+  const read = async (key) => (await tx.store.get(key) || {}).value;
+  let clientGroupID = await read('clientGroupID');
+  let clientID = await read('clientID');
+  if (!clientGroupID) {
+    clientGroupID = crypto.randomUUID();
+    await tx.store.put({ key: 'clientGroupID', value: clientGroupID });
+  }
+  if (!clientID) {
+    clientID = crypto.randomUUID();
+    await tx.store.put({ key: 'clientID', value: clientID });
+  }
+  await tx.done;
+  return { clientGroupID, clientID };
+}
+
+/** Queue a mutation with this client's next id (1, 2, 3… with no gaps: read and written in one transaction). */
+export async function enqueueMutation(db, name, args) {
+  const { clientID } = await syncIdentity(db);
+  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+  const meta = tx.objectStore('meta');
+  const outbox = tx.objectStore('outbox');
+  const stored = (await meta.get('nextMutationID')) || { value: 1 };
+  // The outbox itself is the floor too: ids are never reused, even if the counter were lost.
+  const last = await outbox.openCursor(IDBKeyRange.bound([clientID, 0], [clientID, Infinity]), 'prev');
+  const id = Math.max(stored.value, last ? last.value.id + 1 : 1);
+  const mutation = { clientID, id, name, args, deviceTime: deviceTime() };
+  await outbox.add(mutation);
+  await meta.put({ key: 'nextMutationID', value: id + 1 });
+  await tx.done;
+  return mutation;
+}
+
+/** The local time with its UTC offset ("2026-11-29T10:14:07.512+08:00"): shown to people, never trusted. */
+function deviceTime(date = new Date()) {
+  const pad = (n, width = 2) => String(Math.abs(n)).padStart(width, '0');
+  const offset = -date.getTimezoneOffset();
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+    + `${offset < 0 ? '-' : '+'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** Up to `limit` unsent mutations in send order (by client, then id). */
+export async function readOutbox(db, limit) {
+  return db.getAll('outbox', null, limit);
+}
+
+/** Everything a screen needs to compute the view of one entity: server truth and the mutations on top of it. */
+export async function readEntity(db, entity) {
+  const tx = db.transaction(['records', 'acked', 'outbox']);
+  const prefix = `${entity}/`;
+  const [records, acked, outbox] = await Promise.all([
+    tx.objectStore('records').getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`)),
+    tx.objectStore('acked').getAll(),
+    tx.objectStore('outbox').getAll(),
+  ]);
+  await tx.done;
+  const ours = (m) => m.args && m.args.entity === entity;
+  return {
+    records: records.map((r) => r.value),
+    // Acknowledged ones first: they were sent before anything still in the outbox.
+    mutations: [...acked.filter(ours), ...outbox.filter(ours).map((m) => ({ ...m, pending: true }))],
+  };
+}
+
+/** Every pulled record whose key starts with `prefix` (e.g. 'conflict/'), as the server sent it. */
+export async function readRecords(db, prefix) {
+  const rows = await db.getAll('records', IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+  return rows.map((r) => r.value);
+}
+
+/** Record a push response in one transaction: sent mutations leave the outbox, rejected ones are kept apart. */
+export async function applyPushResults(db, { results = [], lastMutationIDs = {} }) {
+  const tx = db.transaction(['outbox', 'acked', 'rejections'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  const acked = tx.objectStore('acked');
+  const rejections = tx.objectStore('rejections');
+  const at = new Date().toISOString();
+  for (const result of results) {
+    const key = [result.clientID, result.id];
+    const entry = await outbox.get(key);
+    if (!entry) {
+      continue;
+    }
+    const outcome = result.outcome === 'duplicate' && result.original ? result.original : result;
+    if (outcome.outcome === 'rejected') {
+      await rejections.put({ ...entry, error: outcome.error || {}, at, dismissed: false });
+    } else {
+      // Kept (not pending, never resent) and still applied to the view until a pull shows its effect.
+      await acked.put({ ...entry, outcome: outcome.outcome, version: outcome.version });
+    }
+    await outbox.delete(key);
+  }
+  for (const [clientID, last] of Object.entries(lastMutationIDs)) {
+    const range = IDBKeyRange.bound([clientID, 0], [clientID, last]);
+    for (const entry of await outbox.getAll(range)) {
+      await acked.put(entry); // processed, but its result was not in this response
+    }
+    await outbox.delete(range);
+  }
+  await tx.done;
+}
+
+/** After outOfOrder: renumber this client's outbox from `expected` (the server never saw those ids). */
+export async function renumberOutbox(db, clientID, expected) {
+  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  const range = IDBKeyRange.bound([clientID, 0], [clientID, Infinity]);
+  const entries = await outbox.getAll(range);
+  if (entries.length && entries[0].id !== expected) {
+    await outbox.delete(range);
+    let id = expected;
+    for (const entry of entries) {
+      await outbox.add({ ...entry, id, renumberedFrom: entry.id });
+      id += 1;
+    }
+    await tx.objectStore('meta').put({ key: 'nextMutationID', value: id });
+  }
+  await tx.done;
+}
+
+/** Apply one pulled page and save its cookie in ONE transaction, so a crash can never separate the two. */
+export async function applyPullPage(db, page, { reset = false } = {}) {
+  const tx = db.transaction(SYNC_STORES, 'readwrite');
+  const records = tx.objectStore('records');
+  const rejections = tx.objectStore('rejections');
+  const writes = [];
+  if (reset) {
+    writes.push(records.clear());
+  }
+  for (const op of page.patch || []) {
+    if (op.op === 'clear') {
+      writes.push(records.clear()); // server truth only: the outbox is replayed on top of the new state
+    } else if (op.op === 'put') {
+      writes.push(records.put({ key: op.key, value: op.value }));
+    } else if (op.op === 'del') {
+      writes.push(records.delete(op.key));
+    }
+  }
+  await Promise.all(writes); // issued in patch order; IndexedDB runs them in that order
+  for (const op of page.patch || []) {
+    if (op.op === 'put' && op.key.startsWith('rejection/')) {
+      // A rejection whose push response was lost reaches the tablet this way; keep one entry per mutation.
+      const { clientID, mutationID: id, name, args, error } = op.value;
+      if (!(await rejections.get([clientID, id]))) {
+        await rejections.put({ clientID, id, name, args, error, at: op.value.created_at, dismissed: false });
+      }
+    }
+  }
+  for (const [clientID, last] of Object.entries(page.lastMutationIDChanges || {})) {
+    const range = IDBKeyRange.bound([clientID, 0], [clientID, last]);
+    await tx.objectStore('outbox').delete(range);
+    await tx.objectStore('acked').delete(range);
+  }
+  await tx.objectStore('meta').put({ key: 'cookie', value: page.cookie });
+  await tx.done;
+}
+
+/** Rejected mutations kept for a person to read (newest first); dismissed ones only when asked. */
+export async function readRejections(db, { includeDismissed = false } = {}) {
+  const all = await db.getAll('rejections');
+  return all.filter((r) => includeDismissed || !r.dismissed).sort((a, b) => String(b.at).localeCompare(a.at));
+}
+
+/** Mark a rejection as read by a person (it stays in the database). */
+export async function dismissRejection(db, clientID, id) {
+  const tx = db.transaction('rejections', 'readwrite');
+  const entry = await tx.store.get([clientID, id]);
+  if (entry) {
+    await tx.store.put({ ...entry, dismissed: true });
+  }
+  await tx.done;
+}
+
+/** Keep a blob (photo, signature) until it is uploaded: {sha256, type, blob}. */
+export async function saveBlob(db, { sha256, type, blob }) {
+  const tx = db.transaction('blobs', 'readwrite');
+  if (!(await tx.store.get(sha256))) {
+    await tx.store.put({ sha256, type, blob, size: blob.size, uploaded: false });
+  }
+  await tx.done;
+}
+
+/** Blobs not yet uploaded. */
+export async function blobsToUpload(db) {
+  return (await db.getAll('blobs')).filter((b) => !b.uploaded);
+}
+
+/** Merge `changes` into a blob's entry (uploaded: true, or the last upload error). */
+export async function updateBlob(db, sha256, changes) {
+  const tx = db.transaction('blobs', 'readwrite');
+  const entry = await tx.store.get(sha256);
+  if (entry) {
+    await tx.store.put({ ...entry, ...changes });
+  }
+  await tx.done;
+}
+
+/** One blob's entry, or undefined. */
+export async function getBlob(db, sha256) {
+  return db.get('blobs', sha256);
 }

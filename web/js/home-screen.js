@@ -7,6 +7,10 @@ import { t } from './i18n.js';
 import { languageSwitch } from './language-switch.js';
 
 const TABLET_ROLES = ['consultant', 'escort'];
+// Who may write customer files (server/sync/entities.py CUSTOMER_WRITERS): they get the customer screens.
+export const CUSTOMER_ROLES = ['receptionist', 'consultant', 'account_manager', 'manager', 'admin'];
+
+let openPanel = null; // kept for updateHomeStatus, which redraws the sync card on its own
 
 function row(label, value, extra) {
   return h('div', { class: 'row' }, h('dt', {}, label), h('dd', extra || {}, value));
@@ -38,7 +42,16 @@ function officeCard() {
     h('a', { class: 'button primary', href: '/' }, t('Open the office pages')));
 }
 
-function syncCard(status) {
+function customersCard() {
+  return h('a', { class: 'card entry', href: '#/customers', 'data-testid': 'customers-entry' },
+    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Customers').slice(0, 1)),
+    h('span', { class: 'entry-text' },
+      h('strong', {}, t('Customers')),
+      h('span', { class: 'muted' }, t('Find, add and grade customer files, also offline'))),
+    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
+}
+
+function syncCard(status, onOpenPanel) {
   const connection = status.online
     ? h('span', { class: 'state state-online' }, t('Online'))
     : h('span', { class: 'state state-offline' }, t('Offline'));
@@ -47,10 +60,20 @@ function syncCard(status) {
     h('dl', { class: 'rows' },
       row(t('Connection'), connection),
       row(t('Pending changes'), String(status.pending), { 'data-testid': 'pending' }),
-      row(t('Last sync'), status.lastSync ? formatTime(status.lastSync) : t('Never synced'))),
+      row(t('Last sync'), status.lastSync ? formatTime(status.lastSync) : t('Never synced')),
+      row(t('Needs a person'), String(status.problems || 0), { 'data-testid': 'problems' })),
+    status.progress ? progressLine(status.progress) : null,
     status.online ? null
       : h('p', { class: 'muted small' },
-        t('You can keep working. Changes stay on this tablet and are sent when the network is back.')));
+        t('You can keep working. Changes stay on this tablet and are sent when the network is back.')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button secondary', onclick: onOpenPanel, 'data-testid': 'open-sync-panel' },
+        t('Sync details and unsent changes'))));
+}
+
+function progressLine(progress) {
+  return h('p', { class: 'muted small', 'data-testid': 'first-sync' },
+    t('Downloading records: %(count)s received', { count: progress.received }));
 }
 
 function storageCard(persistent) {
@@ -60,8 +83,10 @@ function storageCard(persistent) {
       persistent ? t('Storage is persistent') : t('The browser may clear local data under pressure')));
 }
 
-function settingsCard({ onLanguage, onSignOut }) {
+function settingsCard({ onLanguage, onSignOut, onOpenPanel }) {
   const message = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const exportHint = h('button', { type: 'button', class: 'button secondary', hidden: true, onclick: onOpenPanel },
+    t('See or export unsent changes'));
   const signOutButton = h('button', { type: 'button', class: 'button danger' }, t('Sign out'));
   signOutButton.addEventListener('click', async () => {
     signOutButton.disabled = true;
@@ -69,6 +94,7 @@ function settingsCard({ onLanguage, onSignOut }) {
       const refused = await onSignOut();
       message.textContent = refused || '';
       message.hidden = !refused;
+      exportHint.hidden = !refused;
     } finally {
       signOutButton.disabled = false;
     }
@@ -78,25 +104,29 @@ function settingsCard({ onLanguage, onSignOut }) {
     h('dl', { class: 'rows' },
       row(t('Language'), languageSwitch(onLanguage))),
     message,
-    h('div', { class: 'actions' }, signOutButton));
+    h('div', { class: 'actions' }, signOutButton, exportHint));
 }
 
 /** Draw the home of `session` into `view` with the current `status` (see status.js). */
-export function renderHome(view, { session, status, onLanguage, onSignOut, onSignInAgain }) {
+export function renderHome(view, { session, status, onLanguage, onSignOut, onSignInAgain, onOpenPanel }) {
   const tabletRole = TABLET_ROLES.includes(session.user.role);
+  const customers = CUSTOMER_ROLES.includes(session.user.role);
+  openPanel = onOpenPanel;
   mount(view, h('div', { class: 'home' },
     identityCard(session),
     session.revoked ? revokedCard(onSignInAgain) : null,
+    customers ? customersCard() : null,
     tabletRole ? null : officeCard(),
-    syncCard(status),
+    syncCard(status, onOpenPanel),
     storageCard(session.storagePersistent),
-    settingsCard({ onLanguage, onSignOut })));
+    settingsCard({ onLanguage, onSignOut, onOpenPanel })));
 }
+
 
 /** Redraw only the sync card of a home already in `view` (keeps messages and focus elsewhere on the screen). */
 export function updateHomeStatus(view, status) {
   const card = view.querySelector('#sync-card');
   if (card) {
-    card.replaceWith(syncCard(status));
+    card.replaceWith(syncCard(status, openPanel));
   }
 }

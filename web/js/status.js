@@ -1,11 +1,17 @@
-// What the status badge shows, in one place: connection, pending changes, last sync, and a problem that needs a
-// person. The network layer and the session code write it; the header re-renders on every change.
+// What the status badge shows, in one place: connection, pending changes, last sync, sync progress and errors,
+// and how many problems need a person. The network layer, the session code and the sync loop write it; the header
+// re-renders on every change.
 
 const state = {
   online: navigator.onLine,
   pending: 0,
   lastSync: null,
   revoked: false,
+  syncing: false,
+  progress: null, // first sync: {received, hasMore}
+  syncError: null, // 'retry' (server busy, backing off), 'update' (426), 'refused' (400/403), or null
+  syncMessage: null, // the server's message for syncError, in the person's language
+  problems: 0, // rejections and open conflicts that need a person
 };
 const listeners = new Set();
 
