@@ -15,7 +15,7 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 
 def create_app(config: type | None = None) -> Flask:
     """Build a Showroom app; `config` is a `Config` subclass (tests pass their own)."""
-    from . import cli, database, errors, i18n, models, policy, security
+    from . import cli, database, errors, i18n, jobs, models, policy, security
     from .config import Config
     from .extensions import csrf, db, login_manager, migrate
     from .routes import register_blueprints
@@ -32,6 +32,7 @@ def create_app(config: type | None = None) -> Flask:
     csrf.init_app(app)
     models.init_app(app, login_manager)
     i18n.init_app(app)
+    jobs.init_app(app)  # PDF rendering off the request path
 
     # 3. Request hooks: who may call what (policy), security headers, one error shape.
     policy.init_app(app)

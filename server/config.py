@@ -35,6 +35,15 @@ class Config:
     BLOB_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
     TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
 
+    # Jobs (server/jobs.py): embedded SQLite queue worked in-process, or Redis for separate workers.
+    JOBS_MODE = os.environ.get("JOBS_MODE", "redis" if REDIS_URL else "embedded")
+    JOBS_DB = os.environ.get("JOBS_DB", str(INSTANCE / "jobs.db"))
+    # Sealing PDFs: the dealership's key and certificate (`flask make-dev-certificate` makes a development pair).
+    SIGNING_KEY = os.environ.get("SIGNING_KEY", str(INSTANCE / "signing" / "key.pem"))
+    SIGNING_CERT = os.environ.get("SIGNING_CERT", str(INSTANCE / "signing" / "cert.pem"))
+    #: Where people reach the server: printed on documents as the verification link.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     STORE_TIMEZONE = os.environ.get("STORE_TIMEZONE", "Asia/Shanghai")  # how times are shown to people
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -42,7 +42,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        # A deferred transaction that reads, then writes after another connection committed, fails at once
+        # with "database is locked" (its snapshot is stale; busy_timeout cannot help). So a request that may
+        # write (anything but GET/HEAD) takes the write lock up front; read-only snapshots say so explicitly.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        if immediate is None:
+            immediate = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -77,7 +82,7 @@ def snapshot() -> Iterator[None]:
     session = db.session()  # the Session itself: the scoped proxy lacks in_transaction()
     if session.in_transaction():
         session.commit()
-    options = {} if is_sqlite() else {"isolation_level": "REPEATABLE READ"}
+    options = {"sqlite_immediate": False} if is_sqlite() else {"isolation_level": "REPEATABLE READ"}
     session.connection(execution_options=options)
     try:
         yield

@@ -109,6 +109,9 @@ def seed_demo() -> tuple[int, list[User]]:
             created += 1
         users.append(user)
 
+    from .workflow.handover import default_templates
+
+    default_templates(store)  # stores seeded before a checklist shipped get it now; present ones are kept
     seeder = _Seeder(store)
     trims, colours = [], []
     for order, (series_name, powertrain, trim_rows, colour_rows) in enumerate(CATALOGUE):

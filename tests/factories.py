@@ -123,3 +123,42 @@ def make_conflict(record, field: str, overwritten_value, state: str = "open"):
     db.session.add(conflict)
     db.session.commit()
     return conflict
+
+
+def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str, str]:
+    """A sealed delivery of `customer` and `vehicle` with its ready document (PDF = blob `pdf_sha256`) and one
+    open we-owe item; returns (document id, we-owe id). The full signing path is exercised in tests/documents."""
+    from sqlalchemy import select
+
+    from server.models import ChecklistTemplate, Delivery, Document, WeOwe
+
+    store = db.session.get(Store, customer.store_id)
+    template = db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
+    delivery = _synced(
+        Delivery,
+        store,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        vehicle_id=vehicle.id,
+        vin=vehicle.vin,
+        template_id=template.id,
+    )
+    delivery.sealed = True
+    document = _synced(
+        Document,
+        store,
+        entity="delivery",
+        record_id=delivery.id,
+        contentHash="0" * 64,
+        state="ready",
+        divergent=False,
+        pdf_sha256=pdf_sha256,
+        error=None,
+        snapshot={"customer_name": customer.name},
+        signatures=[],
+        signed_at="",
+        signed_by=signer.id,
+        events=[],
+    )
+    owed = _synced(WeOwe, store, delivery_id=delivery.id, customer_id=customer.id, text="原厂脚垫", due_date=None)
+    return document.id, owed.id

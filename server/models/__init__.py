@@ -9,12 +9,18 @@ from ..extensions import db
 from .base import SyncMixin, next_store_version, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
 from .customer import Customer
+from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
 from .user import ApiToken, LoginAttempt, User
 
 __all__ = [
     "ApiToken",
+    "ChecklistTemplate",
+    "Delivery",
+    "Document",
+    "FollowUp",
+    "WeOwe",
     "Blob",
     "ClientGroup",
     "Colour",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, String
+from sqlalchemy import JSON, BigInteger, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -25,6 +25,8 @@ class Store(db.Model):
     sync_epoch: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
     #: Tombstones at or below this version were purged: a pull cursor older than it must start over.
     tombstone_floor: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Days after a handover at which the consultant's follow-up calls fall due (domain.md §5.3).
+    follow_up_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 3, 7, 30])
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def to_public(self) -> dict:

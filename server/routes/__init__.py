@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     from ..sync.routes import bp as sync_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .documents import bp as documents_bp
     from .office import bp as office_bp
     from .review import bp as review_bp
     from .tablet import bp as tablet_bp
@@ -18,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(tablet_bp)
     csrf.exempt(api_bp)  # bearer tokens are not ambient credentials (SYNC_PROTOCOL.md)
     app.register_blueprint(api_bp)

@@ -21,6 +21,7 @@ from tests.factories import (
     make_colour,
     make_conflict,
     make_customer,
+    make_document,
     make_series,
     make_store,
     make_trim,
@@ -39,6 +40,8 @@ class World:
     user: int
     blob: str
     conflict: str
+    document: str
+    owed: str
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -82,6 +85,13 @@ EXAMPLES = {
     "api.me": lambda w: [_plain("GET", "/api/me")],
     "api.update_me": lambda w: [_plain("PATCH", "/api/me", json={"language": "zh_CN"})],
     "api.revoke_token": lambda w: [_plain("DELETE", "/api/auth/token")],
+    "documents.verify_document": lambda w: [_plain("GET", f"/verify/{w.document}")],
+    "documents.verify_upload": lambda w: [_plain("GET", "/verify"), _plain("POST", "/verify", data={})],
+    "documents.deliveries": lambda w: [_plain("GET", "/office/deliveries")],
+    "documents.document_pdf": lambda w: [_obj("GET", f"/office/documents/{w.document}.pdf")],
+    "documents.document_state": lambda w: [_obj("GET", f"/office/documents/{w.document}/state")],
+    "documents.rerender": lambda w: [_obj("POST", f"/office/documents/{w.document}/rerender", data={})],
+    "documents.close_we_owe": lambda w: [_obj("POST", f"/office/we-owe/{w.owed}/close", data={})],
     "review.conflicts": lambda w: [_plain("GET", "/office/conflicts")],
     "review.settle_conflict": lambda w: [_obj("POST", f"/office/conflicts/{w.conflict}/keep", data={})],
     "review.rejections": lambda w: [_plain("GET", "/office/rejections")],
@@ -106,6 +116,10 @@ INTENDED = {
     "office.add_to_series": {"manager", "admin"},
     "office.customers": {"receptionist", "account_manager", "manager", "back_office", "admin"},
     "review.conflicts": {"account_manager", "manager", "back_office", "admin"},
+    "documents.deliveries": {"account_manager", "manager", "back_office", "admin"},
+    "documents.document_pdf": {"account_manager", "manager", "back_office", "admin"},
+    "documents.rerender": {"account_manager", "manager", "back_office", "admin"},
+    "documents.close_we_owe": {"account_manager", "manager", "back_office", "admin"},
     "review.settle_conflict": {"account_manager", "manager", "back_office", "admin"},
     "review.rejections": {"account_manager", "manager", "back_office", "admin"},
 }
@@ -130,12 +144,14 @@ def _world():
     store_a, store_b = make_store("A"), make_store("B")
     series = make_series(store_a, name="甲店专属车系")
     trim, colour = make_trim(series), make_colour(series)
-    make_vehicle(trim, colour, vin="LKHSA20STA0000017")
+    vehicle = make_vehicle(trim, colour, vin="LKHSA20STA0000017")
     make_customer(store_a)
     target = make_user(store_a, "consultant", username="target-user-a")
     blob = make_blob(store_a, b"%PDF-1.7 store A only")
     conflict = make_conflict(make_customer(store_a, name="甲店专属客户", phone="13900139000"), "phone", "13911112222")
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id)
+    customer = make_customer(store_a, name="甲店专属客户", phone="13900139001")
+    document, owed = make_document(customer, vehicle, target, blob)
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed)
 
 
 IDENTITIES = ["anonymous"] + [f"{role}@own" for role in ROLES] + [f"{role}@other" for role in ROLES]

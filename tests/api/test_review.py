@@ -27,11 +27,17 @@ def scene(app, client):
     record = str(uuid.uuid4())
     a.push(a.put("customer", record, {"name": "王五", "phone": "13800000001", "owner_id": names["first"]}))
     a.pull_all()
-    b.pull_all()
-    a.push(a.put("customer", record, {"phone": "13800000002"}, base={"phone": 1}))
-    result = b.push(b.put("customer", record, {"phone": "13800000003"}, base={"phone": 1}))
+    seen = b.pull_all()[f"customer/{record}"]["fieldVersions"]["phone"]  # the version both tablets saw
+    a.push(a.put("customer", record, {"phone": "13800000002"}, base={"phone": seen}))
+    result = b.push(b.put("customer", record, {"phone": "13800000003"}, base={"phone": seen}))
     assert result["results"][0]["outcome"] == "conflict"
-    return {"record": record, "a": a, "b": b, "manager": names["manager"], "conflict": result["results"][0]["conflictIDs"][0]}
+    return {
+        "record": record,
+        "a": a,
+        "b": b,
+        "manager": names["manager"],
+        "conflict": result["results"][0]["conflictIDs"][0],
+    }
 
 
 def test_conflict_page_shows_both_values_and_who(client, scene):
@@ -46,8 +52,11 @@ def test_restore_writes_the_other_value_back_and_it_syncs(app, client, scene):
     """Restore puts the overwritten phone back as a new version; tablets pull it and the conflict's new state."""
     login(client, scene["manager"])
     token = csrf_token(client, "/office/conflicts")
-    response = client.post(f"/office/conflicts/{scene['conflict']}/restore", data={"csrf_token": token},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        f"/office/conflicts/{scene['conflict']}/restore",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 200 and "已恢复" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Customer, scene["record"]).phone == "13800000002"
@@ -70,12 +79,15 @@ def test_keep_leaves_the_value_and_closes_the_conflict(app, client, scene):
 
 def test_settling_after_the_record_moved_on_is_refused(app, client, scene):
     """If the phone changed again after the conflict, restoring would overwrite a newer value unseen: 409."""
-    scene["a"].pull_all()
-    scene["a"].push(scene["a"].put("customer", scene["record"], {"phone": "13800000009"}, base={"phone": 3}))
+    now = scene["a"].pull_all()[f"customer/{scene['record']}"]["fieldVersions"]["phone"]
+    scene["a"].push(scene["a"].put("customer", scene["record"], {"phone": "13800000009"}, base={"phone": now}))
     login(client, scene["manager"])
     token = csrf_token(client, "/office/conflicts")
-    response = client.post(f"/office/conflicts/{scene['conflict']}/restore", data={"csrf_token": token},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post(
+        f"/office/conflicts/{scene['conflict']}/restore",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(Customer, scene["record"]).phone == "13800000009"

@@ -184,13 +184,18 @@ def test_seed_demo_catalogue_records_carry_store_versions(cli, database, cheap_h
 
 
 def test_create_store_creates_it(cli, database):
-    """`create-store CODE NAME` makes the store and says so."""
+    """`create-store CODE NAME` makes the store, with the shipped delivery checklist, and says so."""
+    from server.models import ChecklistTemplate
+
     result = cli("create-store", "SH01", "上海闵行店", "--brand", "启程汽车")
     assert result.exit_code == 0, result.output
     assert "SH01" in result.output
     with database() as session:
         store = session.scalar(select(Store).where(Store.code == "SH01"))
-        assert (store.name, store.brand, store.version) == ("上海闵行店", "启程汽车", 0)
+        assert (store.name, store.brand) == ("上海闵行店", "启程汽车")
+        template = session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
+        assert (template.key, template.template_version, len(template.item_codes())) == ("delivery", 1, 74)
+        assert store.version == template.version  # loading it was the store's only write
 
 
 def test_create_store_twice_fails_and_keeps_the_first(cli, database):

@@ -22,13 +22,19 @@ def test_upgrade_from_the_first_revision_keeps_the_data(tmp_path):
         upgrade(revision="0001_foundation")
         db.engine.dispose()
     raw = sqlite3.connect(tmp_path / "old.db")
-    raw.execute("INSERT INTO store (id, code, name, brand, address, version, created_at) "
-                "VALUES (1, 'OLD', '老店', '', '', 3, '2026-01-01')")
-    raw.execute("INSERT INTO user (id, store_id, username, display_name, role, language, active, password_hash, "
-                "created_at) VALUES (1, 1, 'old', '老李', 'consultant', 'zh_CN', 1, 'x', '2026-01-01')")
-    raw.execute("INSERT INTO customer (id, store_id, version, field_versions, created_at, updated_at, deleted, name, "
-                "phone, grade, source, owner_id, notes) VALUES ('c1', 1, 3, '{}', '2026-01-01', '2026-01-01', 0, "
-                "'张三', '13800138000', 'A', 'walk_in', 1, '')")
+    raw.execute(
+        "INSERT INTO store (id, code, name, brand, address, version, created_at) "
+        "VALUES (1, 'OLD', '老店', '', '', 3, '2026-01-01')"
+    )
+    raw.execute(
+        "INSERT INTO user (id, store_id, username, display_name, role, language, active, password_hash, "
+        "created_at) VALUES (1, 1, 'old', '老李', 'consultant', 'zh_CN', 1, 'x', '2026-01-01')"
+    )
+    raw.execute(
+        "INSERT INTO customer (id, store_id, version, field_versions, created_at, updated_at, deleted, name, "
+        "phone, grade, source, owner_id, notes) VALUES ('c1', 1, 3, '{}', '2026-01-01', '2026-01-01', 0, "
+        "'张三', '13800138000', 'A', 'walk_in', 1, '')"
+    )
     raw.commit()
     raw.close()
     with app.app_context():

@@ -70,12 +70,13 @@ def test_mask_name_keeps_the_surname_only(name, masked):
 def test_next_store_version_counts_per_store_independently(ctx):
     """Each store has its own counter: writes in store A never move store B's version."""
     a, b = make_store(), make_store()
-    assert [next_store_version(a.id) for _ in range(3)] == [1, 2, 3]
-    assert next_store_version(b.id) == 1
+    start_a, start_b = a.version, b.version  # a new store has already written its checklist templates
+    assert [next_store_version(a.id) for _ in range(3)] == [start_a + 1, start_a + 2, start_a + 3]
+    assert next_store_version(b.id) == start_b + 1
     db.session.commit()
     db.session.expire_all()
-    assert db.session.get(Store, a.id).version == 3
-    assert db.session.get(Store, b.id).version == 1
+    assert db.session.get(Store, a.id).version == start_a + 3
+    assert db.session.get(Store, b.id).version == start_b + 1
 
 
 def test_apply_stamps_only_the_changed_fields_and_returns_them(ctx):
