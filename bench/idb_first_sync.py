@@ -24,8 +24,14 @@ from server import create_app  # noqa: E402
 from server.config import Config  # noqa: E402
 
 RECORDS, PAGE, ROUNDS = 50_000, 500, 3
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 MEASURE = """async ([total, pageSize]) => {
   const db = await import('/static/js/db.js');
@@ -96,8 +102,10 @@ def main() -> None:
     app_ms = statistics.median(r["appMs"] for r in results)
     raw_ms = statistics.median(r["rawMs"] for r in results)
     ratio = statistics.median(r["appMs"] / r["rawMs"] for r in results)
-    print(f"first sync of {RECORDS:,} records into IndexedDB, median of {ROUNDS}: app (applyPullPage, {PAGE}/page) "
-          f"{app_ms:.0f} ms; raw bulk put {raw_ms:.0f} ms; ratio {ratio:.2f}x (goal <= 1.5x)")
+    print(
+        f"first sync of {RECORDS:,} records into IndexedDB, median of {ROUNDS}: app (applyPullPage, {PAGE}/page) "
+        f"{app_ms:.0f} ms; raw bulk put {raw_ms:.0f} ms; ratio {ratio:.2f}x (goal <= 1.5x)"
+    )
 
 
 if __name__ == "__main__":
