@@ -12,6 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,26 @@ def login(client, username: str, password: str = "correct-horse-9"):
 def root() -> Path:
     """The repository root."""
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def database(app):
+    """`with database() as session:` — a fresh app context and session, closed at the end of the block (requests
+    made by the test client must stay outside it, or they would share its `g`)."""
+
+    @contextmanager
+    def open_session() -> Iterator:
+        with app.app_context():
+            yield db.session
+            db.session.remove()
+
+    return open_session
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch):
+    """argon2id at its cheapest settings, for tests about tokens and forms rather than the hash's cost
+    (tests/unit/test_models.py checks the production hasher)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("server.models.user._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

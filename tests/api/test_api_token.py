@@ -6,8 +6,6 @@ Database reads and writes happen in their own short app contexts (`database()`),
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -16,11 +14,11 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select, update
 
-from server.extensions import db
 from server.models import ApiToken, LoginAttempt, Store, User, utcnow
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_store, make_user
 
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 ERROR_KEYS = {"code", "message", "errors"}
 ZH_PO = Path(__file__).resolve().parents[2] / "server/translations/zh_CN/LC_MESSAGES/messages.po"
 
@@ -36,27 +34,6 @@ def zh(source: str) -> str:
     text = _zh_catalogue().get(source)
     assert text and text != source, f"no Chinese translation for {source!r} in {ZH_PO}"
     return text
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """argon2id at its cheapest settings: these tests are about tokens, not the hash's cost."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr("server.models.user._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def database(app):
-    """`with database() as session:` — a fresh app context and session, closed at the end of the block."""
-
-    @contextmanager
-    def open_session() -> Iterator:
-        with app.app_context():
-            yield db.session
-            db.session.remove()
-
-    return open_session
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ would share `g` (cached locale, CSRF token, user) across the client's requests, 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -21,7 +19,6 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import func, select, update
 
-from server.extensions import db
 from server.models import LoginAttempt, Store, User, utcnow
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_store, make_user
@@ -47,26 +44,7 @@ def page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """argon2id at its cheapest settings: these tests are about the sign-in flow, not the hash's cost
-    (tests/unit checks the real hasher). Hashing and checking both use it, so nothing is rehashed."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr("server.models.user._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def database(app):
-    """`with database() as session:` — a fresh app context and session, closed at the end of the block."""
-
-    @contextmanager
-    def open_session() -> Iterator:
-        with app.app_context():
-            yield db.session
-            db.session.remove()
-
-    return open_session
+pytestmark = pytest.mark.usefixtures("cheap_hashing")  # about the sign-in flow, not the hash's cost
 
 
 def signed_in(client) -> bool:

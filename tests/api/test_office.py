@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -18,11 +16,11 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import func, select
 
-from server.extensions import db
 from server.models import Colour, Series, Store, Trim, User
 from tests.conftest import csrf_token, login
 from tests.factories import make_colour, make_customer, make_series, make_store, make_trim, make_user
 
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 ZH_PO = Path(__file__).resolve().parents[2] / "server/translations/zh_CN/LC_MESSAGES/messages.po"
 
 
@@ -51,27 +49,6 @@ def field_errors(response) -> list[str]:
         html.unescape(m)
         for m in re.findall(r'<p class="field-error"[^>]*>(.*?)</p>', response.get_data(as_text=True), re.S)
     ]
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """argon2id at its cheapest settings: these tests are about office pages, not the hash's cost."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr("server.models.user._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def database(app):
-    """`with database() as session:` — a fresh app context and session, closed at the end of the block."""
-
-    @contextmanager
-    def open_session() -> Iterator:
-        with app.app_context():
-            yield db.session
-            db.session.remove()
-
-    return open_session
 
 
 @pytest.fixture

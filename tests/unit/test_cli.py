@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -31,27 +29,6 @@ def cli(app):
         return runner.invoke(args=list(args))
 
     return run
-
-
-@pytest.fixture
-def database(app):
-    """`with database():` — a fresh app context and session, closed at the end of the block."""
-
-    @contextmanager
-    def open_session() -> Iterator:
-        with app.app_context():
-            yield db.session
-            db.session.remove()
-
-    return open_session
-
-
-@pytest.fixture
-def cheap_hashing(monkeypatch):
-    """Seeding hashes 8 passwords; these tests are not about hashing, so use argon2id's cheapest settings."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr("server.models.user._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def _row_counts() -> dict[str, int]:
