@@ -21,6 +21,8 @@ ROLES = {
 TABLET_ROLES = ("consultant", "escort")
 #: Roles who work in the office pages.
 OFFICE_ROLES = ("receptionist", "account_manager", "manager", "back_office", "admin")
+#: Roles who review what synced: conflicts, rejected changes, deliveries and their documents.
+REVIEW_ROLES = ("account_manager", "manager", "back_office", "admin")
 
 #: Intention grades (domain.md §5.1, recommended enum) with the default follow-up interval in days.
 GRADES = {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..documents.pipeline import signing_paths
 from ..documents.seal import check_seal
-from ..domain import mask_name
+from ..domain import REVIEW_ROLES, mask_name
 from ..extensions import db
 from ..models import Delivery, Document, Store, WeOwe, utcnow
 from ..policy import office, public, store_get
@@ -20,7 +20,7 @@ from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("documents", __name__)
 
-REVIEWERS = ("account_manager", "manager", "back_office", "admin")
+REVIEWERS = REVIEW_ROLES
 MAX_UPLOAD = 30 * 1024 * 1024
 
 

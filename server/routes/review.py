@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..domain import REVIEW_ROLES
 from ..extensions import db
 from ..models import Conflict, MutationLog, User
 from ..policy import office, store_get
@@ -16,7 +17,7 @@ from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("review", __name__, url_prefix="/office")
 
-REVIEWERS = ("account_manager", "manager", "back_office", "admin")
+REVIEWERS = REVIEW_ROLES
 STATES = ("open", "kept", "restored")
 
 
