@@ -132,3 +132,25 @@ def init_app(app: Flask) -> None:
         store.sync_epoch = str(uuid.uuid4())
         db.session.commit()
         click.echo(f"store {code}: tablets will pull afresh at their next sync")
+
+    @app.cli.command("purge-tombstones")
+    @click.option("--days", type=int, default=None, help="Horizon in days (default: TOMBSTONE_DAYS).")
+    @click.option("--store", "store_code", default=None, help="Only this store (default: every store).")
+    def purge_tombstones_command(days: int | None, store_code: str | None) -> None:
+        """Delete tombstones older than the horizon; tablets whose cookie is older then pull afresh."""
+        from datetime import timedelta
+
+        from flask import current_app
+
+        from .sync.purge import purge_tombstones
+
+        horizon = utcnow() - timedelta(days=current_app.config["TOMBSTONE_DAYS"] if days is None else days)
+        query = select(Store).order_by(Store.code)
+        if store_code is not None:
+            query = query.where(Store.code == store_code)
+        stores = db.session.scalars(query).all()
+        if store_code is not None and not stores:
+            raise click.ClickException(f"no store {store_code}")
+        for store in [(s.id, s.code) for s in stores]:
+            count = purge_tombstones(store[0], horizon)
+            click.echo(f"store {store[1]}: {count} tombstone(s) purged")

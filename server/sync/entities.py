@@ -17,7 +17,7 @@ def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
     owner_id = values.get("owner_id")
     if owner_id is None:
         return {}
-    owner = db.session.get(User, owner_id)
+    owner = db.session.get(User, owner_id) if 0 < owner_id < 2**63 else None  # beyond BIGINT: no such user
     if owner is None or owner.store_id != store_id or owner.role != "consultant" or not owner.active:
         return {"owner_id": [_("Choose a consultant of this store.")]}
     return {}

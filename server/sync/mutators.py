@@ -50,6 +50,10 @@ class Rejection(Exception):
         return {"code": self.code, "message": self.message, "errors": self.errors}
 
 
+#: session.info key: (model, id) of records known not to exist, so `_target` need not look again.
+ABSENT = "sync_absent"
+
+
 def _flatten(messages: dict) -> dict[str, list[str]]:
     return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
 
@@ -70,7 +74,8 @@ def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
         raise Rejection("read_only", _("This record cannot be changed on a tablet."))
     if ctx.user.role not in entity.writers:
         raise Rejection("forbidden", _("You do not have permission to do this."))
-    record = db.session.get(entity.model, record_id)
+    absent = db.session.info.get(ABSENT, ())  # ids the push already looked up and did not find (push._preload)
+    record = None if (entity.model, record_id) in absent else db.session.get(entity.model, record_id)
     if record is not None and record.store_id != ctx.store_id:
         raise Rejection("not_found", _("This record does not exist."))
     if record is not None and getattr(record, "sealed", False):
@@ -112,8 +117,13 @@ def put(ctx: Context, args: dict) -> list[str]:
     incoming, base = args.get("set"), _base(args)
     if not isinstance(incoming, dict):
         raise Rejection("invalid", _("The change is not of the protocol's shape."), {"set": [_("Must be an object.")]})
+    unknown = [name for name in incoming if name not in entity.fields]
+    if unknown:  # marshmallow's own message is English only
+        raise Rejection(
+            "invalid", _("Some fields are missing or invalid."), {n: [_("Unknown field.")] for n in unknown}
+        )
     try:
-        loaded = entity.schema().load(incoming, partial=record is not None)
+        loaded = entity.loader.load(incoming, partial=record is not None)
     except ValidationError as exc:
         messages = _flatten(exc.normalized_messages())
         raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
@@ -149,7 +159,8 @@ def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
         record.field_versions = {**(record.field_versions or {}), DELETED: ctx.version}
         record.field_origins = {**(record.field_origins or {}), DELETED: ctx.origin}
         record.version = ctx.version
-    db.session.flush()
+    if merge.conflicts:
+        db.session.flush()  # `_keep` reads the log, which must hold this push's earlier mutations
     return [_keep(ctx, entity, record.id, draft) for draft in merge.conflicts]
 
 

@@ -20,10 +20,12 @@ from ..database import snapshot
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User
-from .push import SCHEMA_VERSION, _is_uuid, bind_group
+from .push import SCHEMA_VERSION, _is_uuid, check_group
 from .registry import REGISTRY, EntityType
 
 MAX_LIMIT = 5000  # the server may lower a client's limit, never raise it
+#: The key of a cookie that has seen every row of its version: it sorts after every `entity/id` key.
+END = "~"
 REJECTION = "rejection"
 
 
@@ -33,12 +35,14 @@ def _serializer() -> URLSafeSerializer:
 
 def make_cookie(store: Store, group_id: str, version: int, key: str) -> str:
     """An opaque, signed cookie for a position in this store's change order."""
-    return _serializer().dumps({"s": store.id, "g": group_id, "e": store.sync_epoch, "v": version, "k": key})
+    return _serializer().dumps(
+        {"s": store.id, "g": group_id, "e": store.sync_epoch, "f": store.tombstone_floor, "v": version, "k": key}
+    )
 
 
 def read_cookie(cookie: object, store: Store, group_id: str) -> tuple[int, str] | None:
     """The position a cookie names, or None when it must start over: unknown, foreign, from another epoch
-    (restored backup), ahead of the store (restored backup), or behind the tombstone horizon."""
+    (restored backup), ahead of the store (restored backup), or behind tombstones purged since it was made."""
     if not isinstance(cookie, str):
         return None
     try:
@@ -50,7 +54,12 @@ def read_cookie(cookie: object, store: Store, group_id: str) -> tuple[int, str] 
     version, key = data.get("v"), data.get("k")
     if data.get("e") != store.sync_epoch or not isinstance(version, int) or not isinstance(key, str):
         return None
-    if version > store.version or version < store.tombstone_floor:
+    if version > store.version:
+        return None  # ahead of the store: a restored backup
+    floor = store.tombstone_floor
+    if data.get("f") != floor and (version, key) < (floor, END):
+        # Tombstones were purged since this cookie was made, and it had not reached them: it may have missed a
+        # delete. (A cookie made after the purge — a full state being paged — is below the floor and fine.)
         return None
     return version, key
 
@@ -174,7 +183,7 @@ def parse_pull(body: object) -> tuple[str, object, int]:
 def pull(user: User, body: object) -> dict:
     """Answer a pull for `user` (SYNC_PROTOCOL.md, Pull)."""
     group_id, cookie, limit = parse_pull(body)
-    bind_group(group_id, user)
+    check_group(group_id, user)
     with snapshot():
         store = db.session.get(Store, user.store_id)
         position = read_cookie(cookie, store, group_id)
@@ -185,8 +194,11 @@ def pull(user: User, body: object) -> dict:
         streams.append(_rejection_ops(group_id, store.id, version, key, limit + 1))
         merged = list(heapq.merge(*streams, key=lambda item: (item[0], item[1])))
         page = merged[:limit]
-        end_version, end_key = (page[-1][0], page[-1][1]) if page else (version, key)
         has_more = len(merged) > limit
+        if has_more:
+            end_version, end_key = page[-1][0], page[-1][1]
+        else:  # the client now holds everything up to the snapshot's store version, whatever its last row
+            end_version, end_key = max((store.version, END), (version, key))
         # A client's progress is reported once the page reaches its effects, so a tablet never drops a
         # pending change before it holds what the server made of it.
         reached = SyncClient.last_mutation_version <= end_version if has_more else true()

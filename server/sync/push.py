@@ -1,10 +1,11 @@
 """Push: each client's mutations applied exactly once, in order, atomically with its lastMutationID.
 
-SYNC_PROTOCOL.md, Push. One push runs in one write transaction that takes the store's counter first, so
-versions become visible in commit order. Each mutation takes the next store version and runs inside a
-savepoint: a mutation that fails validation or permission is rolled back to its savepoint and recorded as
-`rejected`, and the queue goes on. A database failure aborts the whole push (503): nothing of it is
-committed, and the client resends the same ids.
+SYNC_PROTOCOL.md, Push. One push runs in one write transaction that takes the store's lock first, so versions
+become visible in commit order and the clients' lastMutationIDs are read after any concurrent push committed.
+Each processed mutation takes the next store version. A mutation that fails validation or permission is
+recorded as `rejected` with nothing of it applied, and the queue goes on; so is one that crashes (a bug, a value
+the database refuses), found by redoing the push with a savepoint per mutation (see `push`). A transient
+database failure aborts the whole push (503): nothing of it is committed, and the client resends the same ids.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User, next_store_version, utcnow
-from .mutators import MUTATORS, Context, Rejection
+from .mutators import ABSENT, MUTATORS, Context, Rejection
+from .registry import entity_type
 
 SCHEMA_VERSION = {"min": 1, "max": 1}
 
@@ -81,45 +84,132 @@ def parse_push(body: object) -> tuple[str, int, list[Mutation]]:
     return group_id, schema_version, mutations
 
 
+def lock_store(store_id: int) -> None:
+    """Take the store's write lock first thing in a write transaction (SQLite: BEGIN IMMEDIATE already holds the
+    database's; PostgreSQL: the store row), so everything the push reads — its clients' lastMutationIDs, the
+    records — is read after any concurrent push of the store has committed."""
+    db.session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
+
+
+def unavailable() -> ApiError:
+    """The 503 of a transient database failure: the client resends the same ids."""
+    return ApiError(
+        503,
+        _("The server is busy. Your changes are safe on the tablet and will be sent again."),
+        code="unavailable",
+        headers={"Retry-After": "2"},
+    )
+
+
 def bind_group(group_id: str, user: User) -> ClientGroup:
-    """The client group, bound to this user and store at first use; anyone else presenting it gets 403."""
+    """The client group, bound to this user and store at first use; anyone else presenting it gets 403.
+
+    Call it inside a write transaction that holds the store's lock (`lock_store`): two first uses of a new
+    group at once must not both insert it.
+    """
     group = db.session.get(ClientGroup, group_id)
     if group is None:
         group = ClientGroup(id=group_id, store_id=user.store_id, user_id=user.id)
         db.session.add(group)
-        db.session.commit()
+        db.session.flush()
     elif group.user_id != user.id or group.store_id != user.store_id:
         raise ApiError(403, _("This app install belongs to another user. Sign in again on this tablet."))
     return group
 
 
-def bind_clients(client_ids: set[str], group: ClientGroup) -> None:
-    """Bind new clients to the group; a client of another group → 403."""
+def check_group(group_id: str, user: User) -> None:
+    """For readers (pull): 403 for another user's group; bind a new one in a short write transaction."""
+    group = db.session.get(ClientGroup, group_id)
+    if group is not None:
+        if group.user_id != user.id or group.store_id != user.store_id:
+            raise ApiError(403, _("This app install belongs to another user. Sign in again on this tablet."))
+        return
+    try:
+        with write_transaction():
+            lock_store(user.store_id)
+            bind_group(group_id, user)
+    except (OperationalError, DBAPIError) as exc:
+        raise unavailable() from exc
+
+
+def bind_clients(client_ids: set[str], group: ClientGroup) -> dict[str, SyncClient]:
+    """The push's clients, new ones bound to the group; a client of another group → 403."""
     known = {c.id: c for c in db.session.scalars(select(SyncClient).where(SyncClient.id.in_(client_ids)))}
-    for client_id in client_ids:
-        client = known.get(client_id)
-        if client is None:
-            db.session.add(SyncClient(id=client_id, client_group_id=group.id))
-        elif client.client_group_id != group.id:
-            raise ApiError(403, _("This app instance belongs to another install."))
-    db.session.commit()
+    for client_id in client_ids - set(known):
+        known[client_id] = SyncClient(
+            id=client_id, client_group_id=group.id, last_mutation_id=0, last_mutation_version=0
+        )
+        db.session.add(known[client_id])
+    if any(client.client_group_id != group.id for client in known.values()):
+        raise ApiError(403, _("This app instance belongs to another install."))
+    db.session.flush()
+    return known
+
+
+#: Mutators whose every Rejection is raised before they change anything: in the fast pass they run without a
+#: savepoint of their own (see `push`).
+PLAIN = frozenset({"put", "delete"})
+
+
+class _Redo(Exception):
+    """The fast pass met something it cannot attribute to one mutation; the push is redone carefully."""
+
+
+class _Versions:
+    """The store's versions handed out in this transaction (which holds the store's lock).
+
+    The fast pass counts in memory and writes the counter once; a mutator run the careful way takes its version
+    through `next_store_version` (it may write more at that version, or call code that takes its own).
+    """
+
+    def __init__(self, store_id: int):
+        self.store_id = store_id
+        self.current = db.session.scalar(select(Store.version).where(Store.id == store_id))
+        self.written = self.current
+        self.named: set = set()  # record ids the push's plain mutations named so far
+
+    def next(self) -> int:
+        self.current += 1
+        return self.current
+
+    def sync(self) -> None:
+        if self.current != self.written:
+            db.session.execute(update(Store).where(Store.id == self.store_id).values(version=self.current))
+            self.written = self.current
+
+    def take(self) -> int:
+        self.sync()
+        self.current = self.written = next_store_version(self.store_id)
+        return self.current
 
 
 def push(user: User, body: object) -> dict:
-    """Process a push body for `user` and return the response of the contract."""
+    """Process a push body for `user` and return the response of the contract.
+
+    A push is processed in one write transaction, first in a fast pass: plain mutators (`put`, `delete`) run
+    without a savepoint each, versions are counted in memory, and the log is flushed in bulk. If anything but a
+    Rejection goes wrong in that pass (a bug, a value the database refuses at the flush), the transaction is
+    rolled back and the push is processed again the careful way — one savepoint per mutation — so the failure is
+    pinned on its mutation, recorded as rejected, and the queue goes on. Both passes give the same results.
+    """
     group_id, _version, mutations = parse_push(body)
-    group = bind_group(group_id, user)
-    bind_clients({m.client_id for m in mutations}, group)
+    try:
+        return _push(user, group_id, mutations, fast=True)
+    except _Redo:
+        return _push(user, group_id, mutations, fast=False)
+
+
+def _push(user: User, group_id: str, mutations: list[Mutation], fast: bool) -> dict:
     results: list[dict] = []
     out_of_order: dict[str, dict] = {}
     try:
         with write_transaction():
-            clients = {
-                c.id: c
-                for c in db.session.scalars(
-                    select(SyncClient).where(SyncClient.id.in_({m.client_id for m in mutations}))
-                )
-            }
+            lock_store(user.store_id)
+            group = bind_group(group_id, user)
+            clients = bind_clients({m.client_id for m in mutations}, group)
+            if fast:
+                _preload(mutations)
+            versions = _Versions(user.store_id)
             for mutation in mutations:
                 if mutation.client_id in out_of_order:
                     continue
@@ -129,18 +219,49 @@ def push(user: User, body: object) -> dict:
                 elif mutation.id > client.last_mutation_id + 1:
                     out_of_order[client.id] = {"expected": client.last_mutation_id + 1}
                 else:
-                    results.append(process(mutation, client, group, user))
+                    results.append(process(mutation, client, group, user, versions, fast))
+            versions.sync()
             group.last_seen_at = utcnow()
             last_ids = {cid: c.last_mutation_id for cid, c in clients.items()}
-            store_version = db.session.scalar(select(Store.version).where(Store.id == user.store_id))
-    except (OperationalError, DBAPIError) as exc:
-        raise ApiError(
-            503,
-            _("The server is busy. Your changes are safe on the tablet and will be sent again."),
-            code="unavailable",
-            headers={"Retry-After": "2"},
-        ) from exc
+            db.session.flush()
+            store_version = versions.current
+    except OperationalError as exc:
+        raise unavailable() from exc
+    except DBAPIError as exc:
+        if fast:  # e.g. a constraint refusing one mutation's value at the bulk flush: find which, carefully
+            raise _Redo from exc
+        raise unavailable() from exc
+    finally:
+        db.session.info.pop(ABSENT, None)
     return {"lastMutationIDs": last_ids, "storeVersion": store_version, "results": results, "outOfOrder": out_of_order}
+
+
+def _record_id(args: object) -> str | None:
+    """The normalised record id a mutation names, if any."""
+    raw = args.get("id") if isinstance(args, dict) else None
+    try:
+        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def _preload(mutations: list[Mutation]) -> None:
+    """Load the records the push names, one query per entity, so mutators find them in the session; remember
+    the ids that do not exist (session.info[ABSENT]) so they are not looked up one by one."""
+    wanted: dict[type, set[str]] = {}
+    for mutation in mutations:
+        entity = entity_type(mutation.args.get("entity")) if isinstance(mutation.args, dict) else None
+        record_id = _record_id(mutation.args)
+        if entity is not None and record_id is not None:
+            wanted.setdefault(entity.model, set()).add(record_id)
+    absent = set()
+    for model, ids in wanted.items():
+        ids = sorted(ids)
+        for offset in range(0, len(ids), 500):
+            chunk = ids[offset : offset + 500]
+            found = {record.id for record in db.session.scalars(select(model).where(model.id.in_(chunk)))}
+            absent.update((model, record_id) for record_id in chunk if record_id not in found)
+    db.session.info[ABSENT] = absent
 
 
 def _duplicate(mutation: Mutation) -> dict:
@@ -151,9 +272,13 @@ def _duplicate(mutation: Mutation) -> dict:
     return {"clientID": mutation.client_id, "id": mutation.id, "outcome": "duplicate", "original": original}
 
 
-def process(mutation: Mutation, client: SyncClient, group: ClientGroup, user: User) -> dict:
-    """Apply one mutation in a savepoint; record it in the log with the version it took."""
-    version = next_store_version(user.store_id)
+def process(
+    mutation: Mutation, client: SyncClient, group: ClientGroup, user: User, versions: _Versions, fast: bool = False
+) -> dict:
+    """Apply one mutation; record it in the log with the version it took (see `push` for the two passes)."""
+    mutator = MUTATORS.get(mutation.name) if isinstance(mutation.name, str) else None
+    plain = fast and mutation.name in PLAIN
+    version = versions.next() if plain else versions.take()
     ctx = Context(
         store_id=user.store_id,
         user=user,
@@ -174,26 +299,53 @@ def process(mutation: Mutation, client: SyncClient, group: ClientGroup, user: Us
         version=version,
         conflict_ids=[],
     )
-    savepoint = db.session.begin_nested()
+    savepoint = None if plain else db.session.begin_nested()
     try:
-        mutator = MUTATORS.get(mutation.name) if isinstance(mutation.name, str) else None
         if mutator is None:
             raise Rejection("unknown_mutator", _("This app sent a change the server does not know."))
         if not isinstance(mutation.args, dict):
             raise Rejection(
                 "invalid", _("The change is not of the protocol's shape."), {"args": [_("Must be an object.")]}
             )
-        conflict_ids = mutator(ctx, mutation.args)
-        savepoint.commit()
+        target = _record_id(mutation.args)
+        if target in versions.named:  # an earlier mutation of this push may have created it: make it findable
+            db.session.flush()
+            absent = db.session.info.get(ABSENT, set())
+            db.session.info[ABSENT] = {key for key in absent if key[1] != target}
+        versions.named.add(target)
+        if plain:
+            with db.session.no_autoflush:  # flushed in bulk at the end of the push
+                conflict_ids = mutator(ctx, mutation.args)
+        else:
+            conflict_ids = mutator(ctx, mutation.args)
+            savepoint.commit()
         log.outcome = "conflict" if conflict_ids else "applied"
         log.conflict_ids = conflict_ids
-    except Rejection as rejection:
-        savepoint.rollback()
+    except Rejection as rejection:  # raised before the mutator changed anything, or undone by the savepoint
+        if savepoint is not None:
+            savepoint.rollback()
         log.outcome, log.error = "rejected", rejection.as_error()
+    except OperationalError:
+        raise  # transient (lock timeout, connection lost): the whole push answers 503
+    except Exception as exc:  # a bug or a value the database refuses: it must not block the queue (rule 3)
+        if savepoint is None:
+            raise _Redo from exc  # the fast pass has no savepoint to undo it with
+        savepoint.rollback()  # also after a failed flush, which leaves the savepoint inactive but open
+        current_app.logger.exception(
+            "mutation %s/%s (%r) failed; recorded as rejected", client.id, mutation.id, mutation.name
+        )
+        log.outcome = "rejected"
+        log.error = Rejection(
+            "server_error", _("The server could not apply this change. It is kept for the back office.")
+        ).as_error()
     db.session.add(log)
     client.last_mutation_id = mutation.id
     client.last_mutation_version = version
-    db.session.flush()
+    if savepoint is not None:
+        db.session.flush()
+        versions.current = versions.written = db.session.scalar(
+            select(Store.version).where(Store.id == user.store_id)
+        )  # the mutator may have taken more versions
     return log.result()
 
 

@@ -33,6 +33,11 @@ class EntityType:
     extra: dict = field(default_factory=dict, compare=False)
 
     @cached_property
+    def loader(self) -> Schema:
+        """One schema instance to load with (building one per mutation costs more than loading)."""
+        return self.schema()
+
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """The published properties, in schema order."""
         return tuple(self.schema().fields)

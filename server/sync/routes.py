@@ -58,8 +58,10 @@ def _json_schemas() -> dict:
     APISpec("showroom", "1", "3.1.0", plugins=[plugin])
     entities = {}
     for name, entity in REGISTRY.items():
+        json_schema = plugin.converter.schema2jsonschema(entity.schema())
+        json_schema.setdefault("required", [])  # the contract's shape, also when no field is required
         published = {
-            "jsonSchema": plugin.converter.schema2jsonschema(entity.schema()),
+            "jsonSchema": json_schema,
             "readOnly": entity.read_only,
             "signable": entity.signable,
         }
