@@ -379,5 +379,5 @@ def test_an_outbox_from_the_previous_database_version_survives_the_upgrade(table
     sign_in_tablet(page)
     expect(page.locator("#badge")).to_have_attribute("data-pending", "0")
     stores = with_db(page, "return [userDb.version, [...userDb.objectStoreNames]];")
-    assert stores == [2, ["acked", "blobs", "meta", "outbox", "records", "rejections"]]
+    assert stores == [3, ["acked", "blobs", "drafts", "meta", "outbox", "records", "rejections"]]
     assert server_record(live_server, f"customer/{mutation['args']['id']}")["name"] == name

@@ -78,3 +78,18 @@ export async function putBytes(path, { token, blob, type }) {
   setStatus({ online: true });
   return { ok: response.ok, status: response.status, retryAfter: retryAfter(response) };
 }
+
+/** GET raw bytes (a sealed PDF) with the bearer token; resolves to {ok, status, blob}, throws OfflineError. */
+export async function getBytes(path, { token }) {
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit',
+    });
+  } catch (error) {
+    setStatus({ online: false });
+    throw new OfflineError(error);
+  }
+  setStatus({ online: true });
+  return { ok: response.ok, status: response.status, blob: response.ok ? await response.blob() : null };
+}

@@ -3,9 +3,10 @@
 
 import { renderCustomerForm } from './customer-form.js';
 import { renderCustomer, renderCustomerList } from './customers-screen.js';
+import { renderHandover, renderHandoverList, renderHandoverStart } from './handover-screens.js';
 import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
 import { h, mount } from './dom.js';
-import { CUSTOMER_ROLES, renderHome, updateHomeStatus } from './home-screen.js';
+import { CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, updateHomeStatus } from './home-screen.js';
 import { language, setLanguage, t } from './i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
@@ -41,6 +42,9 @@ const ROUTES = [
   [/^#\/customers\/new$/, showCustomerForm, CUSTOMER_ROLES],
   [/^#\/customers\/([0-9a-f-]{36})$/, showCustomer, CUSTOMER_ROLES],
   [/^#\/customers\/([0-9a-f-]{36})\/edit$/, showCustomerForm, CUSTOMER_ROLES],
+  [/^#\/handover$/, showHandovers, HANDOVER_ROLES],
+  [/^#\/handover\/start\/([0-9a-f-]{36})$/, showHandoverStart, HANDOVER_ROLES],
+  [/^#\/handover\/([0-9a-f-]{36})(?:\/(check\/[A-Z]|details|review))?$/, showHandover, HANDOVER_ROLES],
 ];
 
 function renderBadge(status) {
@@ -182,6 +186,27 @@ async function showCustomer(id) {
   const shown = location.hash;
   const draw = await renderCustomer(view, { session, id, onSaved: saved });
   if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+async function showHandovers() {
+  const shown = location.hash;
+  const draw = await renderHandoverList(view, { session });
+  if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+function showHandoverStart(customerId) {
+  renderHandoverStart(view, { session, customerId });
+}
+
+async function showHandover(id, step) {
+  const shown = location.hash;
+  // Only a sealed delivery redraws after a sync (its document state); a form never changes under a person.
+  const draw = await renderHandover(view, { session, id, step });
+  if (draw && location.hash === shown) {
     redraw = draw;
   }
 }

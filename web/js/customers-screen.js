@@ -6,6 +6,7 @@ import { formatTime } from './format.js';
 import { fieldLabel, gradeLabel, maskPhone, sourceLabel } from './customer-rules.js';
 import { gradePicker } from './customer-form.js';
 import { getCustomer, listCustomers, matches, saveCustomer } from './customers.js';
+import { HANDOVER_ROLES } from './home-screen.js';
 import { t } from './i18n.js';
 import { conflictsOf } from './problems.js';
 
@@ -116,7 +117,10 @@ export async function renderCustomer(view, { session, id, onSaved }) {
         h('div', { class: 'actions' },
           customer.phone ? h('a', { class: 'button primary', href: `tel:${customer.phone}` }, t('Call')) : null,
           h('a', { class: 'button secondary', href: `#/customers/${id}/edit`, 'data-testid': 'edit-customer' },
-            t('Edit')))),
+            t('Edit')),
+          HANDOVER_ROLES.includes(session.user.role)
+            ? h('a', { class: 'button secondary', href: `#/handover/start/${id}`, 'data-testid': 'start-handover' },
+              t('Start a handover')) : null)),
       h('section', { class: 'card' },
         h('h2', {}, t('Grade')),
         gradePicker(customer.grade, async (code) => {

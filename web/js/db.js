@@ -16,6 +16,10 @@
 //                                        never resent, not pending, still applied to the view (no flicker
 //                                        back to the old value between a push and the next pull)
 //     rejections keyPath ['clientID','id'] mutations the server refused, with its error, for a person to read
+//   version 3:
+//     drafts   keyPath 'key'             local-only working state that must survive a reload but is not (yet) a
+//                                        valid record: the step of a handover, a ✗ waiting for its photo,
+//                                        signature strokes, what was sealed ("delivery/<uuid>")
 //
 // The view a screen shows = server truth (`records`, exactly as pulled) + acked + outbox replayed on top
 // (rebase.js), so a pull never overwrites what is still pending.
@@ -29,7 +33,7 @@ import { openDB } from '../vendor/idb-8.0.4.js';
 
 const SESSION_DB = 'showroom';
 const SESSION_DB_VERSION = 1;
-const USER_DB_VERSION = 2;
+const USER_DB_VERSION = 3;
 
 let sessionDbPromise = null;
 const userDbs = new Map();
@@ -82,7 +86,10 @@ export function openUserDb(storeCode, userId) {
           db.createObjectStore('acked', { keyPath: ['clientID', 'id'] });
           db.createObjectStore('rejections', { keyPath: ['clientID', 'id'] });
         }
-        // Version 3 and later: add `if (oldVersion < 3) { ... }` here; never delete a store with user data.
+        if (oldVersion < 3) {
+          db.createObjectStore('drafts', { keyPath: 'key' });
+        }
+        // Version 4 and later: add `if (oldVersion < 4) { ... }` here; never delete a store with user data.
       },
       ...closeOnVersionChange(name, (gone) => userDbs.delete(gone)),
     }));
@@ -198,7 +205,7 @@ export async function enqueueMutation(db, name, args) {
 }
 
 /** The local time with its UTC offset ("2026-11-29T10:14:07.512+08:00"): shown to people, never trusted. */
-function deviceTime(date = new Date()) {
+export function deviceTime(date = new Date()) {
   const pad = (n, width = 2) => String(Math.abs(n)).padStart(width, '0');
   const offset = -date.getTimezoneOffset();
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
@@ -365,4 +372,19 @@ export async function updateBlob(db, sha256, changes) {
 /** One blob's entry, or undefined. */
 export async function getBlob(db, sha256) {
   return db.get('blobs', sha256);
+}
+
+/** One local draft ({key, ...}) or an empty one. */
+export async function getDraft(db, key) {
+  return (await db.get('drafts', key)) || { key };
+}
+
+/** Merge `changes` (an object, or a function of the current draft) into a draft in one transaction. */
+export async function updateDraft(db, key, changes) {
+  const tx = db.transaction('drafts', 'readwrite');
+  const current = (await tx.store.get(key)) || { key };
+  const next = { ...current, ...(typeof changes === 'function' ? changes(current) : changes), key };
+  await tx.store.put(next);
+  await tx.done;
+  return next;
 }

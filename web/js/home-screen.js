@@ -9,6 +9,8 @@ import { languageSwitch } from './language-switch.js';
 const TABLET_ROLES = ['consultant', 'escort'];
 // Who may write customer files (server/sync/entities.py CUSTOMER_WRITERS): they get the customer screens.
 export const CUSTOMER_ROLES = ['receptionist', 'consultant', 'account_manager', 'manager', 'admin'];
+// Who may fill in and sign a delivery (server/sync/entities.py HANDOVER_WRITERS): they get the handover screens.
+export const HANDOVER_ROLES = ['consultant', 'manager'];
 
 let openPanel = null; // kept for updateHomeStatus, which redraws the sync card on its own
 
@@ -48,6 +50,15 @@ function customersCard() {
     h('span', { class: 'entry-text' },
       h('strong', {}, t('Customers')),
       h('span', { class: 'muted' }, t('Find, add and grade customer files, also offline'))),
+    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
+}
+
+function handoverCard() {
+  return h('a', { class: 'card entry', href: '#/handover', 'data-testid': 'handover-entry' },
+    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Handover').slice(0, 1)),
+    h('span', { class: 'entry-text' },
+      h('strong', {}, t('Handover')),
+      h('span', { class: 'muted' }, t('Inspect the car with the customer, sign and seal, also offline'))),
     h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
 }
 
@@ -116,6 +127,7 @@ export function renderHome(view, { session, status, onLanguage, onSignOut, onSig
     identityCard(session),
     session.revoked ? revokedCard(onSignInAgain) : null,
     customers ? customersCard() : null,
+    HANDOVER_ROLES.includes(session.user.role) ? handoverCard() : null,
     tabletRole ? null : officeCard(),
     syncCard(status, onOpenPanel),
     storageCard(session.storagePersistent),
