@@ -18,9 +18,12 @@ def create_store(code: str, name: str, brand: str = "", address: str = "") -> St
     """Create a store, or raise ValueError when the code is taken."""
     if db.session.scalar(select(Store).where(Store.code == code)):
         raise ValueError(f"store {code} exists")
+    from .workflow.handover import default_templates
+
     store = Store(code=code, name=name, brand=brand, address=address)
     db.session.add(store)
     db.session.flush()
+    default_templates(store)  # the shipped checklists (server/documents/checklists/*.json)
     return store
 
 
@@ -154,3 +157,54 @@ def init_app(app: Flask) -> None:
         for store in [(s.id, s.code) for s in stores]:
             count = purge_tombstones(store[0], horizon)
             click.echo(f"store {store[1]}: {count} tombstone(s) purged")
+
+    @app.cli.command("make-dev-certificate")
+    @click.option("--force", is_flag=True, help="Replace an existing key and certificate.")
+    def make_dev_certificate_command(force: bool) -> None:
+        """Make a self-signed key and certificate for sealing PDFs (development; set SIGNING_KEY/CERT in production)."""
+        from pathlib import Path
+
+        from .documents.certificate import make_dev_certificate
+
+        key, cert = Path(app.config["SIGNING_KEY"]), Path(app.config["SIGNING_CERT"])
+        if cert.exists() and not force:
+            click.echo(f"{cert} exists; use --force to replace it")
+            return
+        make_dev_certificate(key, cert, "Showroom")
+        click.echo(f"development signing certificate written to {cert}")
+
+    @app.cli.command("load-template")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--store", "store_code", required=True)
+    def load_template_command(path: str, store_code: str) -> None:
+        """Add a checklist template (JSON, see server/documents/checklists/) to a store as a new version."""
+        from pathlib import Path
+
+        from marshmallow import ValidationError
+
+        from .workflow.handover import load_template
+
+        store = db.session.scalar(select(Store).where(Store.code == store_code))
+        if store is None:
+            raise click.ClickException(f"no store {store_code}")
+        try:
+            template = load_template(store, Path(path))
+        except (ValidationError, ValueError) as exc:
+            raise click.ClickException(f"not a valid template: {exc}") from exc
+        db.session.commit()
+        click.echo(f"template {template.key} v{template.template_version} in {store_code}")
+
+    @app.cli.command("render-pending")
+    def render_pending_command() -> None:
+        """Render every document still waiting for its PDF (after a restart), in this process."""
+        from . import jobs
+        from .documents.pipeline import pending_documents
+
+        ids = pending_documents()
+        if app.config["JOBS_MODE"] == "redis":
+            for document_id in ids:
+                jobs.enqueue_render(document_id)
+            click.echo(f"{len(ids)} pending document(s) queued for the workers")
+            return
+        states = [jobs.render_task(document_id) for document_id in ids]
+        click.echo(f"{len(ids)} pending document(s): {states.count('ready')} ready, {states.count('failed')} failed")

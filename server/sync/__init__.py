@@ -11,4 +11,4 @@ content-addressed and verified on upload (storage.py, routes.py). Entities join 
 (registry.py, entities.py), which also publishes their JSON Schema at /api/sync/v1/schema.
 """
 
-from . import entities  # noqa: E402,F401 - registers the synced entities
+from . import entities, signing  # noqa: E402,F401 - registers the synced entities and the sign mutator

@@ -5,11 +5,27 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Colour, Conflict, Customer, Series, Trim, User, Vehicle
+from ..models import (
+    ChecklistTemplate,
+    Colour,
+    Conflict,
+    Customer,
+    Delivery,
+    Document,
+    FollowUp,
+    Series,
+    Trim,
+    User,
+    Vehicle,
+    WeOwe,
+)
 from ..schemas import ColourSchema, ConflictSchema, CustomerSchema, SeriesSchema, TrimSchema, VehicleSchema
+from ..schemas.delivery import DeliverySchema, DocumentSchema, FollowUpSchema, TemplateRecordSchema, WeOweRecordSchema
+from ..workflow.handover import check_delivery, on_signed, ready_to_sign
 from .registry import register
 
 CUSTOMER_WRITERS = frozenset({"receptionist", "consultant", "account_manager", "manager", "admin"})
+HANDOVER_WRITERS = frozenset({"consultant", "manager"})
 
 
 def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
@@ -29,3 +45,17 @@ register("trim", Trim, TrimSchema, read_only=True)
 register("colour", Colour, ColourSchema, read_only=True)
 register("vehicle", Vehicle, VehicleSchema, read_only=True)
 register("conflict", Conflict, ConflictSchema, read_only=True)
+register("checklist_template", ChecklistTemplate, TemplateRecordSchema, read_only=True)
+register(
+    "delivery",
+    Delivery,
+    DeliverySchema,
+    writers=HANDOVER_WRITERS,
+    check=check_delivery,
+    signable=True,
+    signature_roles=("customer", "consultant"),
+    extra={"sign_check": ready_to_sign, "on_sign": on_signed},
+)
+register("document", Document, DocumentSchema, read_only=True)
+register("we_owe", WeOwe, WeOweRecordSchema, read_only=True)
+register("follow_up", FollowUp, FollowUpSchema, writers=frozenset({"consultant", "manager", "account_manager"}))
