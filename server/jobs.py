@@ -74,6 +74,7 @@ def _ensure_worker() -> None:
 
 
 def _work() -> None:
+    _resume_pending()
     while True:
         try:
             if not drain(limit=10):
@@ -83,9 +84,30 @@ def _work() -> None:
             time.sleep(1)
 
 
+def _resume_pending() -> None:
+    """Queue documents left pending by a previous process (a crash or restart between sign and render)."""
+    from .documents.pipeline import pending_documents
+    from .extensions import db
+
+    try:
+        with _app.app_context():
+            ids = pending_documents()
+            db.session.remove()
+        for document_id in ids:
+            _render(document_id)
+    except Exception:  # noqa: BLE001 - resuming is best effort; the next enqueue tries again
+        _app.logger.exception("resuming pending documents")
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
-    """Documents created by a transaction are queued once it commits (never for a rolled-back one)."""
+    """Documents created by a transaction are queued once it commits (never for a rolled-back one).
+
+    SQLAlchemy also fires after_commit when a SAVEPOINT is released; the outer transaction is still open then,
+    and a worker would not yet see the document, so only the outermost commit queues.
+    """
+    if session.in_nested_transaction():  # during the event, the released savepoint is still the current one
+        return
     pending = session.info.pop("render_after_commit", None)
     for document_id in pending or ():
         enqueue_render(document_id)
