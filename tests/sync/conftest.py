@@ -172,3 +172,48 @@ def world(app, client) -> World:
         tokens = {name: issue_token(u) for name, u in users.items()}
         db.session.remove()
     return World(client, ids, tokens)
+
+
+def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
+    """What a complete pull of this store shows, read straight from the database (call in an app context):
+    key → value of every live record of every shared entity, plus the group's own rejections."""
+    from sqlalchemy import select
+
+    from server.models import MutationLog
+    from server.sync.pull import _json
+    from server.sync.registry import REGISTRY
+
+    state = {}
+    for name, entity in REGISTRY.items():
+        if not entity.shared:
+            continue
+        model = entity.model
+        for row in db.session.scalars(select(model).where(model.store_id == store_id, model.deleted.is_(False))):
+            state[f"{name}/{row.id}"] = {
+                "id": row.id,
+                "store_id": row.store_id,
+                "version": row.version,
+                "fieldVersions": row.field_versions or {},
+                "created_at": _json(row.created_at),
+                "updated_at": _json(row.updated_at),
+                "deleted": False,
+                **{f: _json(getattr(row, f)) for f in entity.fields},
+            }
+    if group_id is not None:
+        rejected = select(MutationLog).where(MutationLog.client_group_id == group_id, MutationLog.outcome == "rejected")
+        for log in db.session.scalars(rejected):
+            state[f"rejection/{log.id:012d}"] = {
+                "id": str(log.id),
+                "store_id": log.store_id,
+                "version": log.version,
+                "fieldVersions": {},
+                "created_at": _json(log.created_at),
+                "updated_at": _json(log.created_at),
+                "deleted": False,
+                "clientID": log.client_id,
+                "mutationID": log.mutation_id,
+                "name": log.name,
+                "args": log.args,
+                "error": log.error,
+            }
+    return state
