@@ -14,8 +14,9 @@ from .extensions import db
 from .models import ApiToken, Store, User, utcnow
 
 
-def create_store(code: str, name: str, brand: str = "", address: str = "") -> Store:
-    """Create a store, or raise ValueError when the code is taken."""
+def create_store(code: str, name: str, brand: str = "", address: str = "", templates: bool = True) -> Store:
+    """Create a store with the shipped checklist templates (unless `templates` is false), or raise ValueError
+    when the code is taken."""
     if db.session.scalar(select(Store).where(Store.code == code)):
         raise ValueError(f"store {code} exists")
     from .workflow.handover import default_templates
@@ -23,7 +24,8 @@ def create_store(code: str, name: str, brand: str = "", address: str = "") -> St
     store = Store(code=code, name=name, brand=brand, address=address)
     db.session.add(store)
     db.session.flush()
-    default_templates(store)  # the shipped checklists (server/documents/checklists/*.json)
+    if templates:
+        default_templates(store)  # the shipped checklists (server/documents/checklists/*.json)
     return store
 
 
@@ -206,5 +208,7 @@ def init_app(app: Flask) -> None:
                 jobs.enqueue_render(document_id)
             click.echo(f"{len(ids)} pending document(s) queued for the workers")
             return
-        states = [jobs.render_task(document_id) for document_id in ids]
+        from .documents.pipeline import render_document
+
+        states = [render_document(document_id) for document_id in ids]
         click.echo(f"{len(ids)} pending document(s): {states.count('ready')} ready, {states.count('failed')} failed")

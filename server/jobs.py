@@ -4,41 +4,75 @@ Modes (JOBS_MODE): `embedded` (default) keeps the queue in a SQLite file under i
 thread of the web process — nothing else to run, and several web processes share the one queue;
 `redis` (set REDIS_URL) keeps the queue in Redis for `huey_consumer server.worker.huey` processes;
 `manual` (tests) queues and waits for `drain()`.
+
+Each app has its own queue and job (app.extensions["jobs"]), so several apps in one process never mix.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask
-from huey import RedisHuey, SqliteHuey
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-huey = None
-_app: Flask | None = None
-_worker: threading.Thread | None = None
-_lock = threading.Lock()
 
+@dataclass
+class Jobs:
+    """One app's queue, its render job, and (embedded mode) the thread that works it."""
 
-def render_task(document_id: str) -> str:
-    """The job: render and seal one document inside an app context."""
-    from .documents.pipeline import render_document
-    from .extensions import db
+    app: Flask
+    huey: Huey
+    render: object
+    worker: threading.Thread | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    with _app.app_context():
+    def ensure_worker(self) -> None:
+        """Start the in-process worker once (embedded mode)."""
+        with self.lock:
+            if self.worker is None or not self.worker.is_alive():
+                self.worker = threading.Thread(target=self._work, name="showroom-jobs", daemon=True)
+                self.worker.start()
+
+    def drain(self, limit: int = 100) -> int:
+        """Work the queue in this thread until it is empty or `limit` jobs ran; returns how many ran."""
+        done = 0
+        while done < limit and (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            done += 1
+        return done
+
+    def _work(self) -> None:
+        self._resume_pending()
+        while True:
+            try:
+                if not self.drain(limit=10):
+                    time.sleep(0.3)
+            except Exception:  # noqa: BLE001 - a broken job must not stop the worker; it is logged by the job
+                self.app.logger.exception("job worker")
+                time.sleep(1)
+
+    def _resume_pending(self) -> None:
+        """Queue documents left pending by a previous process (a crash or restart between sign and render)."""
+        from .documents.pipeline import pending_documents
+        from .extensions import db
+
         try:
-            return render_document(document_id)
-        finally:
-            db.session.remove()
+            with self.app.app_context():
+                ids = pending_documents()
+                db.session.remove()
+            for document_id in ids:
+                self.render(document_id)
+        except Exception:  # noqa: BLE001 - resuming is best effort; the next sign queues again
+            self.app.logger.exception("resuming pending documents")
 
 
 def init_app(app: Flask) -> None:
-    """Create the queue for the app's mode and have committed sign mutations enqueue their renders."""
-    global huey, _app, _render
-    _app = app
+    """Create the app's queue for its mode and register the render job on it."""
     mode = app.config["JOBS_MODE"]
     if mode == "redis":
         huey = RedisHuey("showroom", url=app.config["REDIS_URL"])
@@ -46,57 +80,38 @@ def init_app(app: Flask) -> None:
         path = Path(app.config["JOBS_DB"])
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("showroom", filename=str(path))
-    _render = huey.task(retries=2, retry_delay=5)(render_task)
+
+    def render_document(document_id: str) -> str:
+        """The job: render and seal one document inside this app's context."""
+        from .documents.pipeline import render_document as render
+        from .extensions import db
+
+        with app.app_context():
+            try:
+                return render(document_id)
+            finally:
+                db.session.remove()
+
+    task = huey.task(retries=2, retry_delay=5, name="render_document")(render_document)
+    app.extensions["jobs"] = Jobs(app, huey, task)
 
 
-def enqueue_render(document_id: str) -> None:
+def jobs_of(app: Flask | None = None) -> Jobs:
+    """The jobs of `app` (default: the current app)."""
+    return (app or current_app).extensions["jobs"]
+
+
+def enqueue_render(document_id: str, app: Flask | None = None) -> None:
     """Queue the rendering of a document (idempotent: a ready document is left as it is)."""
-    _render(document_id)
-    if _app.config["JOBS_MODE"] == "embedded":
-        _ensure_worker()
+    jobs = jobs_of(app)
+    jobs.render(document_id)
+    if jobs.app.config["JOBS_MODE"] == "embedded":
+        jobs.ensure_worker()
 
 
-def drain(limit: int = 100) -> int:
-    """Work the queue in this thread until it is empty (tests, `flask render-pending`); returns jobs run."""
-    done = 0
-    while done < limit and (task := huey.dequeue()) is not None:
-        huey.execute(task)
-        done += 1
-    return done
-
-
-def _ensure_worker() -> None:
-    global _worker
-    with _lock:
-        if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=_work, name="showroom-jobs", daemon=True)
-            _worker.start()
-
-
-def _work() -> None:
-    _resume_pending()
-    while True:
-        try:
-            if not drain(limit=10):
-                time.sleep(0.3)
-        except Exception:  # noqa: BLE001 - a broken job must not stop the worker; it is logged by the task
-            _app.logger.exception("job worker")
-            time.sleep(1)
-
-
-def _resume_pending() -> None:
-    """Queue documents left pending by a previous process (a crash or restart between sign and render)."""
-    from .documents.pipeline import pending_documents
-    from .extensions import db
-
-    try:
-        with _app.app_context():
-            ids = pending_documents()
-            db.session.remove()
-        for document_id in ids:
-            _render(document_id)
-    except Exception:  # noqa: BLE001 - resuming is best effort; the next enqueue tries again
-        _app.logger.exception("resuming pending documents")
+def drain(app: Flask | None = None, limit: int = 100) -> int:
+    """Work `app`'s queue in this thread (tests, `flask render-pending`); returns the number of jobs run."""
+    return jobs_of(app).drain(limit)
 
 
 @event.listens_for(Session, "after_commit")

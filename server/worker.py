@@ -3,4 +3,4 @@
 from . import create_app, jobs
 
 app = create_app()
-huey = jobs.huey
+huey = jobs.jobs_of(app).huey

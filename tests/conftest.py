@@ -63,7 +63,7 @@ def app(database_url, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = database_url
         STORAGE_DIR = str(tmp_path_factory.mktemp("storage"))
         SERVER_NAME = None
-        JOBS_MODE = "manual"  # tests work the queue with server.jobs.drain()
+        JOBS_MODE = "manual"  # tests work the queue with server.jobs.drain(app)
         JOBS_DB = str(tmp_path_factory.mktemp("jobs") / "jobs.db")
         SIGNING_KEY = str(tmp_path_factory.mktemp("signing") / "key.pem")
         SIGNING_CERT = str(Path(SIGNING_KEY).with_name("cert.pem"))

@@ -12,9 +12,9 @@ PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only
 _seq = itertools.count(1)
 
 
-def make_store(code: str | None = None, name: str = "测试店") -> Store:
-    """A store with a unique code."""
-    store = create_store(code or f"S{next(_seq)}", name, brand="启程汽车")
+def make_store(code: str | None = None, name: str = "测试店", templates: bool = False) -> Store:
+    """A store with a unique code; with the shipped checklist templates only when asked (they take versions)."""
+    store = create_store(code or f"S{next(_seq)}", name, brand="启程汽车", templates=templates)
     db.session.commit()
     return store
 

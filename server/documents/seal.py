@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .certificate import signer_for, trust_root
+
+
+def _run(coroutine_function, *args, **kwargs):
+    """Run one of pyHanko's coroutines to completion from synchronous code. Its own sync wrappers call
+    asyncio.run(), which fails in a thread that already runs an event loop; such a caller gets a fresh thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_function(*args, **kwargs))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function(*args, **kwargs))).result()
 
 
 def seal_pdf(pdf: bytes, key_path: str, cert_path: str, reason: str, location: str) -> bytes:
@@ -22,7 +35,9 @@ def seal_pdf(pdf: bytes, key_path: str, cert_path: str, reason: str, location: s
         reason=reason,
         location=location,
     )
-    return signers.sign_pdf(writer, meta, signer=signer_for(key_path, cert_path)).getvalue()
+    output = io.BytesIO()
+    _run(signers.async_sign_pdf, writer, meta, signer=signer_for(key_path, cert_path), output=output)
+    return output.getvalue()
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ def check_seal(pdf: bytes, cert_path: str) -> SealCheck:
     """Validate the seal of `pdf` against our certificate. A damaged file can make pyHanko raise: that is a
     failed check, never an error page."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -50,7 +65,8 @@ def check_seal(pdf: bytes, cert_path: str) -> SealCheck:
         signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
         if not signatures:
             return SealCheck(ok=False, problem="no_seal")
-        status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[trust_root(cert_path)]))
+        context = ValidationContext(trust_roots=[trust_root(cert_path)])
+        status = _run(async_validate_pdf_signature, signatures[-1], context)
     except Exception as exc:  # noqa: BLE001 - any failure to read or verify means "not the sealed original"
         return SealCheck(ok=False, problem=type(exc).__name__)
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

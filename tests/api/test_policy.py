@@ -141,7 +141,7 @@ def test_sensitive_routes_admit_exactly_the_intended_roles(app, endpoint):
 
 
 def _world():
-    store_a, store_b = make_store("A"), make_store("B")
+    store_a, store_b = make_store("A", templates=True), make_store("B", templates=True)
     series = make_series(store_a, name="甲店专属车系")
     trim, colour = make_trim(series), make_colour(series)
     vehicle = make_vehicle(trim, colour, vin="LKHSA20STA0000017")

@@ -253,9 +253,12 @@ def live_server(tmp_path_factory):
                     conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Headless Debian Chromium (never Playwright's own download), shared by the whole session."""
+    """Headless Debian Chromium (never Playwright's own download), shared by the browser tests.
+
+    Package scope: Playwright keeps an event loop running in this thread while it lives, which would break
+    asyncio.run() in the tests that follow."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

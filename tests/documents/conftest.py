@@ -103,7 +103,7 @@ class Bay:
 @pytest.fixture
 def bay(app, client) -> Bay:
     with app.app_context():
-        store = make_store("BAY")
+        store = make_store("BAY", templates=True)
         consultant = make_user(store, "consultant", display_name="李明")
         manager = make_user(store, "manager")
         customer = make_customer(store, owner=consultant, name="张三")

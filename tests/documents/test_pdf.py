@@ -24,7 +24,7 @@ def sealed(app, bay, tmp_path):
     pulled = bay.tablet.pull_all()
     (document,) = [v for k, v in pulled.items() if k.startswith("document/")]
     assert document["state"] == "pending"  # the push answered before any rendering
-    assert jobs.drain() >= 1
+    assert jobs.drain(app) >= 1
     document = bay.tablet.pull_all()[f"document/{document['id']}"]
     assert document["state"] == "ready", document
     response = bay.tablet.http.get(f"/api/sync/v1/blobs/{document['pdf_sha256']}", headers=bay.tablet.headers)
@@ -121,7 +121,7 @@ def test_rendering_again_keeps_the_same_document(app, client, bay, sealed):
         client.post(f"/office/documents/{sealed['document']['id']}/rerender", data={"csrf_token": token}).status_code
         == 303
     )
-    jobs.drain()
+    jobs.drain(app)
     with app.app_context():
         docs = db.session.scalars(select(Document)).all()
         assert len(docs) == 1 and docs[0].state == "ready"

@@ -135,4 +135,4 @@ def test_signing_schedules_follow_ups_and_tracks_what_is_owed(app, bay):
         assert [o.text for o in owed] == ["原厂脚垫到货后通知客户领取"]
     keys = {key.split("/")[0] for key in bay.tablet.pull_all()}
     assert {"follow_up", "we_owe", "document", "delivery"} <= keys
-    jobs.drain()
+    jobs.drain(app)

@@ -17,14 +17,14 @@ def test_reset_sync_epoch_makes_tablets_pull_afresh(app, client):
         tablet = tablet_for(client, user)
     tablet.push(tablet.put("customer", str(uuid.uuid4()), {"name": "赵六", "owner_id": None}))
     first = tablet.pull()
-    assert [op["op"] for op in first["patch"]] == ["put", "put"]  # the store's checklist and the customer
+    assert [op["op"] for op in first["patch"]] == ["put"]
     assert tablet.pull()["patch"] == []  # up to date
 
     result = app.test_cli_runner().invoke(args=["reset-sync-epoch", "EPOCH"])
     assert result.exit_code == 0, result.output
     after = tablet.pull()
     assert after["patch"][0] == {"op": "clear"}
-    assert {op["key"].split("/")[0] for op in after["patch"][1:]} == {"customer", "checklist_template"}
+    assert [op["key"].split("/")[0] for op in after["patch"][1:]] == ["customer"]
 
 
 def test_reset_sync_epoch_of_an_unknown_store_fails(app):
