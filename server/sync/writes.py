@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import inspect
+
 from ..extensions import db
 from ..models import MutationLog, User, next_store_version
 from .merge import Merge, merge_put
@@ -29,6 +31,11 @@ def _server_write(record, user: User, name: str, args: dict, merge_for: Callable
     entity = REGISTRY[entity_of(record)]
     with db.session.no_autoflush:  # a new record is not flushed half-filled while the version is taken
         version = next_store_version(user.store_id)
+    if inspect(record).persistent:
+        # The version's lock is held now; read the record again, as a push may have committed since the caller
+        # loaded it (PostgreSQL, READ COMMITTED): merging with a stale copy would write stale field versions back.
+        db.session.flush()  # (this transaction's own earlier writes first)
+        db.session.refresh(record)
     ctx = Context(store_id=user.store_id, user=user, group_id=None, client_id=None, version=version)
     merge = merge_for(ctx)
     if record not in db.session:
@@ -54,11 +61,11 @@ def server_put(record, values: dict[str, Any], user: User) -> int:
 
     The caller has validated `values` (office forms use the same marshmallow schemas) and commits.
     """
-    is_new = record.version in (None, 0) and not record.field_versions
-    current = None if is_new else field_states(record)
-    base = {f: s.version for f, s in (current or {}).items()}
 
-    def merge_for(ctx: Context) -> Merge:
+    def merge_for(ctx: Context) -> Merge:  # after the lock: the record as it is now
+        is_new = record.version in (None, 0) and not record.field_versions
+        current = None if is_new else field_states(record)
+        base = {f: s.version for f, s in (current or {}).items()}
         return merge_put(current, tombstone_state(record), values, base, ctx.origin)
 
     return _server_write(record, user, "put", {"set": dict(values)}, merge_for)

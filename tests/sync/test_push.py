@@ -686,3 +686,47 @@ def test_a_custom_mutator_finds_a_record_created_earlier_in_the_same_push(app, w
         tablet.put("customer", record, NEW), tablet.mutation("touch", {"entity": "customer", "id": record})
     )["results"]
     assert [r["outcome"] for r in results] == ["applied", "applied"] and seen == ["张三"]
+
+
+# --- Office writes racing a push ----------------------------------------------------------------------------
+
+
+def test_an_office_edit_made_while_a_push_commits_keeps_the_pushed_field_versions(app, world):
+    """The office loaded the customer, a tablet's push changed its phone and committed, then the office saves
+    another field. The office write must merge with what is there now: the phone's field version must stay the
+    push's (a regressed version would let a later stale tablet edit overwrite the phone without a conflict).
+
+    On SQLite an office POST holds the write lock from its first statement (server/database.py), so the push
+    cannot commit in between; on PostgreSQL (READ COMMITTED) it can, and the record in the session is stale."""
+    import threading
+
+    from server.database import is_sqlite
+    from server.models import User
+    from server.sync.writes import server_put
+
+    a = world.tablet("a1")
+    record = new_id()
+    a.push(a.put("customer", record, NEW))
+    seen = a.pull_all()[f"customer/{record}"]["fieldVersions"]
+    with app.app_context():
+        if is_sqlite():
+            db.session.remove()
+            pytest.skip("SQLite: the office request serialises with pushes (BEGIN IMMEDIATE)")
+        loaded = db.session.get(Customer, record)  # the office form was rendered from this
+        manager = db.session.get(User, world.ids["manager"])
+        results = []
+        thread = threading.Thread(
+            target=lambda: results.append(a.push(a.put("customer", record, {"phone": "13900000009"}, base=seen)))
+        )
+        thread.start()
+        thread.join(30)
+        pushed = results[0]["results"][0]["version"]
+        server_put(loaded, {"notes": "办公室备注"}, manager)
+        db.session.commit()
+        db.session.remove()
+    row = customer(app, record)
+    assert row["phone"] == "13900000009" and row["notes"] == "办公室备注"
+    assert row["field_versions"]["phone"] == pushed
+    stale = world.tablet("a2")  # had seen only the first phone
+    result = stale.push(stale.put("customer", record, {"phone": "13700000000"}, base=seen))["results"][0]
+    assert result["outcome"] == "conflict"
