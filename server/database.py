@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -67,8 +67,11 @@ def write_transaction() -> Iterator[None]:
     session = db.session()  # the Session itself: the scoped proxy lacks in_transaction()
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"sqlite_immediate": True} if is_sqlite() else {})
+    connection = session.connection(execution_options={"sqlite_immediate": True} if is_sqlite() else {})
     try:
+        if not is_sqlite():  # wait for a lock as long as SQLite's busy_timeout, then fail (503), never hang
+            timeout = int(current_app.config.get("LOCK_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
         yield
         session.commit()
     except BaseException:

@@ -290,3 +290,44 @@ def test_a_new_install_first_used_by_two_requests_at_once_is_bound_once(app, liv
             thread.join(60)
         assert len(statuses) == 3 and 500 not in statuses, statuses
         assert set(statuses) <= {200, 503}, statuses
+
+
+def test_a_push_waiting_too_long_for_the_store_lock_is_503_and_its_retry_applies_once(app, scene, monkeypatch):
+    """Another transaction holds the store's lock (a long office job): the push gives up after the lock timeout
+    with 503 and Retry-After instead of hanging a worker, nothing of it is committed, and the retry applies."""
+    from sqlalchemy import text
+
+    from server.database import is_sqlite
+
+    with app.app_context():
+        sqlite = is_sqlite()
+    if sqlite:
+        pytest.skip("SQLite: busy_timeout (10 s) is the same rule; covered by injection in test_push")
+    monkeypatch.setitem(app.config, "LOCK_TIMEOUT_MS", 200)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {scene['token']}"}
+    body = {
+        "clientGroupID": str(uuid.uuid4()),
+        "mutations": [
+            {
+                "clientID": str(uuid.uuid4()),
+                "id": 1,
+                "name": "put",
+                "args": {"entity": "customer", "id": str(uuid.uuid4()), "set": NEW},
+            }
+        ],
+    }
+    client.post("/api/sync/v1/pull", json={"clientGroupID": body["clientGroupID"]}, headers=headers)  # bind it
+    with app.app_context():
+        engine = db.engine
+    with engine.connect() as holder:  # (requests are made outside app contexts: they would share `g`)
+        holder.execute(text("SELECT id FROM store WHERE id = :id FOR UPDATE"), {"id": scene["store"]})
+        response = client.post("/api/sync/v1/push", json=body, headers=headers)
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        holder.rollback()
+    assert client.post("/api/sync/v1/push", json=body, headers=headers).get_json()["results"][0]["outcome"] == (
+        "applied"
+    )
+    assert client.post("/api/sync/v1/push", json=body, headers=headers).get_json()["results"][0]["outcome"] == (
+        "duplicate"
+    )
