@@ -27,13 +27,17 @@ pytestmark = pytest.mark.browser
 def make_png(path: Path, width: int = 96, height: int = 64, rgb=(200, 40, 40)) -> Path:
     """A small solid-colour PNG written with zlib alone (a stand-in for a camera photo)."""
     row = b"\x00" + bytes(rgb) * width
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(  # noqa: E731
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+    chunk = lambda kind, data: (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(  # noqa: E731
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        )
     )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
-    )
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
     return path
 
 
