@@ -11,11 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import statistics
-import struct
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,21 +23,9 @@ from sqlalchemy import select  # noqa: E402
 from server import create_app  # noqa: E402
 from server.config import Config  # noqa: E402
 from server.extensions import db  # noqa: E402
+from tests.images import gradient_png  # noqa: E402
 
 RUNS = 5
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-
-def photo(seed: int, width: int = 800, height: int = 600) -> bytes:
-    """A real 800×600 PNG of gradients (a few hundred kB, about what a compressed photo weighs)."""
-    rows = b"".join(b"\x00" + bytes((x * 7 + y * 3 + seed * 40) % 256 for x in range(width * 3)) for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(b"IEND", b"")
-    )
 
 
 def page_count(pdf: bytes) -> int:
@@ -82,7 +68,7 @@ def main() -> None:
         storage = LocalStorage(app.config["STORAGE_DIR"])
         blobs = []
         for seed in range(6):
-            data = photo(seed)
+            data = gradient_png(seed)
             sha = storage.put_bytes(data)
             db.session.add(Blob(store_id=store.id, sha256=sha, size=len(data), content_type="image/png"))
             blobs.append(sha)

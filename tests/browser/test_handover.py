@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import struct
 import subprocess
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.images import solid_png
 
 from .conftest import SCREENSHOTS, sign_in_tablet, sync_now
 
@@ -25,19 +25,8 @@ pytestmark = pytest.mark.browser
 
 
 def make_png(path: Path, width: int = 96, height: int = 64, rgb=(200, 40, 40)) -> Path:
-    """A small solid-colour PNG written with zlib alone (a stand-in for a camera photo)."""
-    row = b"\x00" + bytes(rgb) * width
-    chunk = lambda kind, data: (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(  # noqa: E731
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
-        )
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
+    """A small solid-colour PNG file (a stand-in for a camera photo)."""
+    path.write_bytes(solid_png(width, height, rgb))
     return path
 
 
