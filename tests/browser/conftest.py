@@ -47,6 +47,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_PASSWORD = "showroom-demo"
+
+#: In-page script: the signed-in session as web/js/db.js stored it in IndexedDB.
+READ_SESSION = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('showroom');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const db = open.result;
+    const get = db.transaction('session').objectStore('session').get('current');
+    get.onsuccess = () => { db.close(); resolve(get.result || null); };
+    get.onerror = () => reject(get.error);
+  };
+})"""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Runs in the server subprocess. /sw.js can be swapped for a file the test writes, so a test can publish a "new

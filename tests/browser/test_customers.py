@@ -14,20 +14,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import sign_in_tablet, sync_now
+from .conftest import READ_SESSION, sign_in_tablet, sync_now
 
 pytestmark = pytest.mark.browser
 
-READ_SESSION = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open('showroom');
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const db = open.result;
-    const get = db.transaction('session').objectStore('session').get('current');
-    get.onsuccess = () => { db.close(); resolve(get.result || null); };
-    get.onerror = () => reject(get.error);
-  };
-})"""
 
 # Read through db.js itself (the same module instance the app uses).
 OUTBOX = """async () => {

@@ -13,22 +13,12 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEMO_PASSWORD, ROOT
+from .conftest import DEMO_PASSWORD, READ_SESSION, ROOT
 
 pytestmark = pytest.mark.browser
 
 SW_READY = "() => navigator.serviceWorker.controller !== null"
 
-READ_SESSION = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open('showroom');
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const db = open.result;
-    const get = db.transaction('session').objectStore('session').get('current');
-    get.onsuccess = () => { db.close(); resolve(get.result || null); };
-    get.onerror = () => reject(get.error);
-  };
-})"""
 
 ADD_TO_OUTBOX = """(name) => new Promise((resolve, reject) => {
   const open = indexedDB.open(name);
