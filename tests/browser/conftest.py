@@ -152,6 +152,18 @@ class LiveServer:
         """A position in the server's request log; pass it to `requests_since`."""
         return len(self._request_lines())
 
+    def quiet_mark(self, quiet: float = 0.5, limit: float = 10.0) -> int:
+        """A log position taken once the server has logged nothing new for `quiet` seconds: requests started
+        before it (a worker's background fetch, logged late on a busy machine) cannot land after it."""
+        deadline, mark = time.monotonic() + limit, self.log_mark()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.log_mark()
+            if now == mark:
+                return mark
+            mark = now
+        return mark
+
     def requests_since(self, mark: int) -> list[str]:
         """The request lines ('GET /tablet/ HTTP/1.1') the server logged after `mark`."""
         return self._request_lines()[mark:]
