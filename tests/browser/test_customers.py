@@ -166,7 +166,7 @@ def test_search_by_name_and_by_phone(tablet_page, live_server, screenshot):
     page.goto("/tablet/#/customers")
     rows = page.get_by_test_id("customer-row")
     search = page.locator("#customer-search")
-    mark = live_server.log_mark()
+    mark = live_server.quiet_mark()
     search.fill(f"搜索{tag}")
     expect(rows).to_have_count(2)
     search.fill(f"{tag}乙")

@@ -227,7 +227,7 @@ def test_first_sync_pulls_page_by_page_with_progress(tablet_page, live_server, s
             route.continue_()
 
     page.context.route("**/api/sync/v1/pull", hold_third_page)
-    mark = live_server.log_mark()
+    mark = live_server.quiet_mark()
     page.evaluate("() => { window.__run = window.showroomSync.now({restart: true, pageSize: 10}); }")
     expect(page.get_by_test_id("progress-text")).to_have_text(
         text(live_server, "Downloading records: %(count)s received, more to come", count=20)
@@ -289,7 +289,7 @@ def test_blobs_upload_before_the_push(tablet_page, live_server):
     )
     token = page.evaluate(SESSION)["token"]
     assert live_server.api("HEAD", f"/api/sync/v1/blobs/{sha}", token=token)[0] == 404
-    mark = live_server.log_mark()
+    mark = live_server.quiet_mark()
     assert sync_now(page)["ok"]
     lines = live_server.requests_since(mark)
     assert lines.index(f"PUT /api/sync/v1/blobs/{sha} HTTP/1.1") < lines.index("POST /api/sync/v1/pull HTTP/1.1")
