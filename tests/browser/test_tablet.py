@@ -102,7 +102,10 @@ def test_home_opens_offline_from_the_service_worker_cache(tablet_context, tablet
     assert page.locator("#main-frame-error").count() == 0
     assert page.evaluate(SW_READY)
     time.sleep(0.3)  # let any stray request land in the server log before we look
-    assert live_server.requests_since(mark) == []
+    # Chromium's own update check of the service worker script is made by the browser process, which
+    # Playwright's offline emulation does not cover; on a really offline tablet it just fails. Anything else —
+    # the shell, its modules, translations, the API — must not have reached the server.
+    assert [line for line in live_server.requests_since(mark) if line != "GET /sw.js HTTP/1.1"] == []
     screenshot(page, "tablet-offline")
 
     tablet_context.set_offline(False)
