@@ -111,3 +111,27 @@ def test_admin_creates_an_account_and_bad_input_is_shown_per_field(office_page, 
     office_page.get_by_role("button", name="创建账号").click()
     expect(office_page.get_by_text("已创建账号 newcomer。")).to_be_visible()
     expect(office_page.locator("table.data")).to_contain_text("newcomer")
+
+
+def test_review_pages_and_the_public_verification_page(office_page, browser, live_server, screenshot, tmp_path):
+    """A manager opens deliveries, conflicts and rejected changes from the menu; anyone (no sign-in) can open
+    /verify, and a file that is not a PDF gets a clear message instead of a verdict."""
+    sign_in(office_page, "manager")
+    for link, heading in (("交车", "交车"), ("冲突", "冲突"), ("被拒修改", "被拒修改")):
+        office_page.get_by_role("link", name=link, exact=True).click()
+        expect(office_page.get_by_role("heading", level=1)).to_have_text(heading)
+    screenshot(office_page, "office-rejections")
+
+    anonymous = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+    try:
+        page = anonymous.new_page()
+        page.goto("/verify")
+        expect(page.get_by_role("heading", name="核验文件")).to_be_visible()
+        not_pdf = tmp_path / "note.pdf"
+        not_pdf.write_text("this is not a PDF")
+        page.locator("#pdf").set_input_files(str(not_pdf))
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(page.get_by_role("alert")).to_have_text("这不是 PDF 文件。")
+        screenshot(page, "verify-not-a-pdf")
+    finally:
+        anonymous.close()
