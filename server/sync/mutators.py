@@ -58,16 +58,21 @@ def _flatten(messages: dict) -> dict[str, list[str]]:
     return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
 
 
+def record_id_of(args: object) -> str | None:
+    """The normalised record id (a UUID) a mutation's args name, or None."""
+    raw = args.get("id") if isinstance(args, dict) else None
+    try:
+        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
 def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
     """Check entity, id, permission; load the record (None if new). Another store's record is `not_found`."""
     entity = entity_type(args.get("entity"))
     if entity is None:
         raise Rejection("invalid", _("Unknown kind of record."), {"entity": [_("Unknown kind of record.")]})
-    record_id = args.get("id")
-    try:
-        record_id = str(uuid.UUID(record_id)) if isinstance(record_id, str) else None
-    except ValueError:
-        record_id = None
+    record_id = record_id_of(args)
     if record_id is None:
         raise Rejection("invalid", _("The record id is not valid."), {"id": [_("Must be a UUID.")]})
     if entity.read_only:

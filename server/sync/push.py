@@ -23,7 +23,7 @@ from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User, next_store_version, utcnow
-from .mutators import ABSENT, MUTATORS, Context, Rejection
+from .mutators import ABSENT, MUTATORS, Context, Rejection, record_id_of
 from .registry import entity_type
 
 SCHEMA_VERSION = {"min": 1, "max": 1}
@@ -236,22 +236,13 @@ def _push(user: User, group_id: str, mutations: list[Mutation], fast: bool) -> d
     return {"lastMutationIDs": last_ids, "storeVersion": store_version, "results": results, "outOfOrder": out_of_order}
 
 
-def _record_id(args: object) -> str | None:
-    """The normalised record id a mutation names, if any."""
-    raw = args.get("id") if isinstance(args, dict) else None
-    try:
-        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
 def _preload(mutations: list[Mutation]) -> None:
     """Load the records the push names, one query per entity, so mutators find them in the session; remember
     the ids that do not exist (session.info[ABSENT]) so they are not looked up one by one."""
     wanted: dict[type, set[str]] = {}
     for mutation in mutations:
         entity = entity_type(mutation.args.get("entity")) if isinstance(mutation.args, dict) else None
-        record_id = _record_id(mutation.args)
+        record_id = record_id_of(mutation.args)
         if entity is not None and record_id is not None:
             wanted.setdefault(entity.model, set()).add(record_id)
     absent = set()
@@ -307,7 +298,7 @@ def process(
             raise Rejection(
                 "invalid", _("The change is not of the protocol's shape."), {"args": [_("Must be an object.")]}
             )
-        target = _record_id(mutation.args)
+        target = record_id_of(mutation.args)
         if target in versions.named:  # an earlier mutation of this push may have created it: make it findable
             db.session.flush()
             absent = db.session.info.get(ABSENT, set())

@@ -11,7 +11,6 @@ queued once the push commits (server/jobs.py).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
 import rfc8785
@@ -22,7 +21,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Blob, Document, utcnow, uuid7
 from .merge import ConflictDraft
-from .mutators import MUTATORS, Context, Rejection, _flatten, _keep, field_states
+from .mutators import MUTATORS, Context, Rejection, _flatten, _keep, field_states, record_id_of
 from .registry import entity_type
 
 
@@ -35,11 +34,7 @@ def _signable(ctx: Context, args: dict):
     entity = entity_type(args.get("entity"))
     if entity is None or not entity.signable:
         raise Rejection("invalid", _("This kind of record cannot be signed."), {"entity": [_("Not signable.")]})
-    record_id = args.get("id")
-    try:
-        record_id = str(uuid.UUID(record_id)) if isinstance(record_id, str) else None
-    except ValueError:
-        record_id = None
+    record_id = record_id_of(args)
     record = db.session.get(entity.model, record_id) if record_id else None
     if record is None or record.store_id != ctx.store_id:
         raise Rejection("not_found", _("This record does not exist."))
