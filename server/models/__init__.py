@@ -13,6 +13,7 @@ from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
 from .user import ApiToken, LoginAttempt, User
+from .walkaround import NeedsAnalysis, Presentation, PresentationDraft, Walkaround, WalkaroundScore, WalkaroundSetting
 
 __all__ = [
     "ApiToken",
@@ -21,6 +22,12 @@ __all__ = [
     "Document",
     "FollowUp",
     "WeOwe",
+    "NeedsAnalysis",
+    "Presentation",
+    "PresentationDraft",
+    "Walkaround",
+    "WalkaroundScore",
+    "WalkaroundSetting",
     "Blob",
     "ClientGroup",
     "Colour",

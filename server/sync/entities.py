@@ -19,9 +19,12 @@ from ..models import (
     Vehicle,
     WeOwe,
 )
+from ..models.walkaround import NeedsAnalysis, Presentation, Walkaround
 from ..schemas import ColourSchema, ConflictSchema, CustomerSchema, SeriesSchema, TrimSchema, VehicleSchema
 from ..schemas.delivery import DeliverySchema, DocumentSchema, FollowUpSchema, TemplateRecordSchema, WeOweRecordSchema
+from ..schemas.walkaround import NeedsAnalysisSchema, PresentationRecordSchema, WalkaroundSchema
 from ..workflow.handover import check_delivery, on_signed, ready_to_sign
+from ..workflow.walkaround import check_needs_analysis, check_walkaround
 from .registry import register
 
 CUSTOMER_WRITERS = frozenset({"receptionist", "consultant", "account_manager", "manager", "admin"})
@@ -59,3 +62,7 @@ register(
 register("document", Document, DocumentSchema, read_only=True)
 register("we_owe", WeOwe, WeOweRecordSchema, read_only=True)
 register("follow_up", FollowUp, FollowUpSchema, writers=frozenset({"consultant", "manager", "account_manager"}))
+# walk-around (issue 6): content is office-authored; needs analyses and sessions come from consultants' tablets
+register("presentation", Presentation, PresentationRecordSchema, read_only=True)
+register("needs_analysis", NeedsAnalysis, NeedsAnalysisSchema, writers=HANDOVER_WRITERS, check=check_needs_analysis)
+register("walkaround", Walkaround, WalkaroundSchema, writers=HANDOVER_WRITERS, check=check_walkaround)

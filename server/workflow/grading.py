@@ -1,0 +1,42 @@
+"""The grade a needs analysis suggests (domain.md §5.1), as a table the tablet mirrors in JavaScript.
+
+The purchase timeline gives the starting grade (H ≤7 days, A ≤15, B ≤30, C ≤90 or later, N when not known);
+each missing piece of the "need + confidence + purchasing power" judgement lowers it one step, never below C:
+no budget at all (purchasing power unknown), and a decision maker who is someone else or not known (confidence
+low). `tests/fixtures/grade_cases.json` holds the cases both implementations are tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: Starting grade by purchase timeline.
+TIMELINE_GRADE = {"7d": "H", "15d": "A", "30d": "B", "90d": "C", "later": "C", "unknown": "N"}
+#: Grades in falling order; a downgrade moves one step right and stops at the end.
+LADDER = ("H", "A", "B", "C")
+
+
+def _no_budget(answers: dict) -> bool:
+    return answers.get("budget_min") is None and answers.get("budget_max") is None
+
+
+def _decider_absent(answers: dict) -> bool:
+    return (answers.get("decision_maker") or "unknown") in ("other", "unknown")
+
+
+#: (reason code, predicate): each that holds lowers the grade one step.
+DOWNGRADES: tuple[tuple[str, Callable[[dict], bool]], ...] = (
+    ("no_budget", _no_budget),
+    ("decider_absent", _decider_absent),
+)
+
+
+def suggest_grade(answers: dict) -> tuple[str, list[str]]:
+    """The suggested grade for needs-analysis `answers` (timeline, budget_min, budget_max, decision_maker)
+    and the reason codes of every downgrade applied."""
+    start = TIMELINE_GRADE.get(answers.get("timeline") or "unknown", "N")
+    if start == "N":
+        return "N", []
+    reasons = [code for code, applies in DOWNGRADES if applies(answers)]
+    step = min(LADDER.index(start) + len(reasons), len(LADDER) - 1)
+    return LADDER[step], reasons
