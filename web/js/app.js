@@ -4,9 +4,11 @@
 import { renderCustomerForm } from './customer-form.js';
 import { renderCustomer, renderCustomerList } from './customers-screen.js';
 import { renderHandover, renderHandoverList, renderHandoverStart } from './handover-screens.js';
+import { renderNeedsForm } from './needs-form.js';
+import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround-screens.js';
 import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
 import { h, mount } from './dom.js';
-import { CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, updateHomeStatus } from './home-screen.js';
+import { CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, updateHomeStatus, WALKAROUND_ROLES } from './home-screen.js';
 import { language, setLanguage, t } from './i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
@@ -45,6 +47,10 @@ const ROUTES = [
   [/^#\/handover$/, showHandovers, HANDOVER_ROLES],
   [/^#\/handover\/start\/([0-9a-f-]{36})$/, showHandoverStart, HANDOVER_ROLES],
   [/^#\/handover\/([0-9a-f-]{36})(?:\/(check\/[A-Z]|details|review))?$/, showHandover, HANDOVER_ROLES],
+  [/^#\/customers\/([0-9a-f-]{36})\/needs$/, showNeeds, WALKAROUND_ROLES],
+  [/^#\/walkaround$/, showWalkarounds, WALKAROUND_ROLES],
+  [/^#\/walkaround\/start\/([0-9a-f-]{36})$/, showWalkaroundStart, WALKAROUND_ROLES],
+  [/^#\/walkaround\/([0-9a-f-]{36})(?:\/(\d{1,2}|summary))?$/, showWalkaround, WALKAROUND_ROLES],
 ];
 
 function renderBadge(status) {
@@ -209,6 +215,35 @@ async function showHandover(id, step) {
   if (draw && location.hash === shown) {
     redraw = draw;
   }
+}
+
+function showNeeds(customerId) {
+  // Never redrawn after a sync: the form does not change under a person who is typing.
+  renderNeedsForm(view, {
+    session,
+    customerId,
+    onSaved: (_id, mutation, then) => {
+      saved(customerId, mutation);
+      location.hash = then === 'walkaround' ? `#/walkaround/start/${customerId}` : `#/customers/${customerId}`;
+    },
+  });
+}
+
+async function showWalkarounds() {
+  const shown = location.hash;
+  const draw = await renderWalkaroundList(view, { session });
+  if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+function showWalkaroundStart(customerId) {
+  renderWalkaroundStart(view, { session, customerId });
+}
+
+function showWalkaround(id, step) {
+  // Never redrawn after a sync: the position on screen keeps its taps and its clock.
+  renderWalkaround(view, { session, id, step });
 }
 
 function showCustomerForm(id) {

@@ -6,9 +6,10 @@ import { formatTime } from './format.js';
 import { fieldLabel, gradeLabel, maskPhone, sourceLabel } from './customer-rules.js';
 import { gradePicker } from './customer-form.js';
 import { getCustomer, listCustomers, matches, saveCustomer } from './customers.js';
-import { HANDOVER_ROLES } from './home-screen.js';
+import { HANDOVER_ROLES, WALKAROUND_ROLES } from './home-screen.js';
 import { t } from './i18n.js';
 import { conflictsOf } from './problems.js';
+import { walkaroundCard } from './walkaround-summary.js';
 
 let query = ''; // the search survives a redraw after a sync and a visit to a customer
 
@@ -93,6 +94,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
       return;
     }
     const conflicts = await conflictsOf(session, 'customer', id);
+    const walks = WALKAROUND_ROLES.includes(session.user.role) ? await walkaroundCard(session, customer) : null;
     const rows = [
       [fieldLabel('phone'), customer.phone
         ? h('a', { href: `tel:${customer.phone}`, class: 'phone', 'data-testid': 'customer-phone' }, customer.phone)
@@ -130,6 +132,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
             draw();
           }
         })),
+      walks,
       conflicts.length ? h('section', { class: 'card alert' },
         h('h2', {}, t('Conflicting changes')),
         h('p', { class: 'muted small' }, t('Two tablets changed this customer. The office decides which value to keep.')),

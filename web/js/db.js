@@ -345,11 +345,12 @@ export async function dismissRejection(db, clientID, id) {
   await tx.done;
 }
 
-/** Keep a blob (photo, signature) until it is uploaded: {sha256, type, blob}. */
-export async function saveBlob(db, { sha256, type, blob }) {
+/** Keep a blob (photo, signature) until it is uploaded: {sha256, type, blob}; `uploaded: true` for one that came
+ *  from the server (a picture of the presentation content), which is never sent back. */
+export async function saveBlob(db, { sha256, type, blob, uploaded = false }) {
   const tx = db.transaction('blobs', 'readwrite');
   if (!(await tx.store.get(sha256))) {
-    await tx.store.put({ sha256, type, blob, size: blob.size, uploaded: false });
+    await tx.store.put({ sha256, type, blob, size: blob.size, uploaded });
   }
   await tx.done;
 }

@@ -11,6 +11,8 @@ const TABLET_ROLES = ['consultant', 'escort'];
 export const CUSTOMER_ROLES = ['receptionist', 'consultant', 'account_manager', 'manager', 'admin'];
 // Who may fill in and sign a delivery (server/sync/entities.py HANDOVER_WRITERS): they get the handover screens.
 export const HANDOVER_ROLES = ['consultant', 'manager'];
+// Who may write needs analyses and walk-arounds (server/sync/entities.py): they get the walk-around screens.
+export const WALKAROUND_ROLES = ['consultant', 'manager'];
 
 let openPanel = null; // kept for updateHomeStatus, which redraws the sync card on its own
 
@@ -59,6 +61,15 @@ function handoverCard() {
     h('span', { class: 'entry-text' },
       h('strong', {}, t('Handover')),
       h('span', { class: 'muted' }, t('Inspect the car with the customer, sign and seal, also offline'))),
+    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
+}
+
+function walkaroundCard() {
+  return h('a', { class: 'card entry', href: '#/walkaround', 'data-testid': 'walkaround-entry' },
+    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Walk-around').slice(0, 1)),
+    h('span', { class: 'entry-text' },
+      h('strong', {}, t('Walk-around')),
+      h('span', { class: 'muted' }, t('Needs analysis and the six-position walk-around, also offline'))),
     h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
 }
 
@@ -128,6 +139,7 @@ export function renderHome(view, { session, status, onLanguage, onSignOut, onSig
     session.revoked ? revokedCard(onSignInAgain) : null,
     customers ? customersCard() : null,
     HANDOVER_ROLES.includes(session.user.role) ? handoverCard() : null,
+    WALKAROUND_ROLES.includes(session.user.role) ? walkaroundCard() : null,
     tabletRole ? null : officeCard(),
     syncCard(status, onOpenPanel),
     storageCard(session.storagePersistent),

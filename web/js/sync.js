@@ -4,10 +4,11 @@
 // Failures never touch the outbox: 401 asks to sign in again, 426 to update the app, 503 and network errors back
 // off and retry.
 
-import { OfflineError, putBytes, request } from './api.js';
+import { getBytes, OfflineError, putBytes, request } from './api.js';
+import { sha256Hex } from './canonical.js';
 import {
-  applyPullPage, applyPushResults, blobsToUpload, getMeta, getSession, openUserDb, pendingCount, readOutbox,
-  renumberOutbox, syncIdentity, updateBlob, updateSession, userDbName,
+  applyPullPage, applyPushResults, blobsToUpload, getBlob, getMeta, getSession, openUserDb, pendingCount, readOutbox,
+  readRecords, renumberOutbox, saveBlob, syncIdentity, updateBlob, updateSession, userDbName,
 } from './db.js';
 import { countProblems } from './problems.js';
 import { setStatus } from './status.js';
@@ -18,6 +19,14 @@ const PAGE_SIZE = 500;
 const DEBOUNCE_MS = 300;
 const PERIOD_MS = 30_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Blobs made elsewhere that the tablet must hold to work offline: entity → the SHA-256 references of one pulled
+ *  value. They are downloaded after each pull (only those not on the tablet yet) into the blobs store. */
+export const PULLED_BLOBS = {
+  presentation: (value) => (value.positions || [])
+    .flatMap((position) => [position.picture, ...(position.points || []).map((point) => point.picture)]),
+};
 
 /** A stop in this cycle: `kind` is 'revoked', 'update', 'refused' or 'retry'. */
 class SyncStop extends Error {
@@ -65,6 +74,36 @@ async function uploadBlobs(db, token) {
       await updateBlob(db, blob.sha256, { error: answer.status }); // 413/415/422: kept, shown, not retried blindly
     }
   }
+}
+
+/** Download the blobs pulled records reference and the tablet lacks; each is checked against its hash. A blob
+ *  the server does not give (404, wrong bytes) is skipped and tried again next cycle; no network stops here. */
+export async function fetchPulledBlobs(db, token) {
+  const wanted = new Set();
+  for (const [entity, references] of Object.entries(PULLED_BLOBS)) {
+    for (const value of await readRecords(db, `${entity}/`)) {
+      if (!value.deleted) {
+        references(value).filter((sha) => typeof sha === 'string' && SHA256.test(sha)).forEach((sha) => wanted.add(sha));
+      }
+    }
+  }
+  let fetched = 0;
+  for (const sha256 of wanted) {
+    if (await getBlob(db, sha256)) {
+      continue;
+    }
+    const answer = await getBytes(`/api/sync/v1/blobs/${sha256}`, { token });
+    if (answer.status === 401) {
+      check(answer);
+    }
+    if (answer.ok && (await sha256Hex(answer.blob)) === sha256) {
+      await saveBlob(db, { sha256, type: answer.blob.type, blob: answer.blob, uploaded: true });
+      fetched += 1;
+    } else {
+      console.warn(`sync: blob ${sha256} not fetched (${answer.status})`);
+    }
+  }
+  return fetched;
 }
 
 async function pushAll(db, token, clientGroupID) {
@@ -143,6 +182,7 @@ async function syncOnce(db, session, options) {
       pushError = error; // the push was refused as a whole; still pull, so the tablet stays up to date
     }
     Object.assign(run, await pullAll(db, session.token, clientGroupID, options));
+    run.blobsFetched = await fetchPulledBlobs(db, session.token);
     run.ok = !pushError;
     const now = new Date().toISOString();
     failures = 0;
