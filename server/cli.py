@@ -15,8 +15,8 @@ from .models import ApiToken, Store, User, utcnow
 
 
 def create_store(code: str, name: str, brand: str = "", address: str = "", templates: bool = True) -> Store:
-    """Create a store with the shipped checklist templates (unless `templates` is false), or raise ValueError
-    when the code is taken."""
+    """Create a store with the shipped checklist templates, test-drive rules and agreement (unless `templates` is
+    false), or raise ValueError when the code is taken."""
     if db.session.scalar(select(Store).where(Store.code == code)):
         raise ValueError(f"store {code} exists")
     from .workflow.handover import default_templates
@@ -26,6 +26,9 @@ def create_store(code: str, name: str, brand: str = "", address: str = "", templ
     db.session.flush()
     if templates:
         default_templates(store)  # the shipped checklists (server/documents/checklists/*.json)
+        from .workflow.test_drive import provision
+
+        provision(store)  # test-drive rules and the shipped agreement (server/documents/agreements/*.json)
     return store
 
 

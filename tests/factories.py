@@ -162,3 +162,36 @@ def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str
     )
     owed = _synced(WeOwe, store, delivery_id=delivery.id, customer_id=customer.id, text="原厂脚垫", due_date=None)
     return document.id, owed.id
+
+
+def make_demo_car(trim: Trim, plate: str = "沪A·D0001试", vin: str = "LKHSA20STA0000099", **fields):
+    """A test-drive fleet car of the trim's store (available, automatic, fuel unless told)."""
+    from server.models import DemoCar
+
+    values = {
+        "vehicle_id": None,
+        "plate": plate,
+        "vin": vin,
+        "trim_id": trim.id,
+        "description": f"启程 S5 {trim.name}",
+        "colour": "极地白",
+        "transmission": "automatic",
+        "energy": "fuel",
+        "status": "available",
+        "keys": "2 把",
+        "odometer_km": 1000,
+        "current_drive_id": None,
+        "out_since": None,
+        "insurance_until": "2027-06-30",
+        "notes": "",
+    }
+    return _synced(DemoCar, series_store(trim.series), **{**values, **fields})
+
+
+def make_route(store: Store, name: str = "城市短线", distance_km: float = 8.0, active: bool = True):
+    """A test-drive route of `store`."""
+    from server.models import DriveRoute
+
+    return _synced(
+        DriveRoute, store, name=name, distance_km=distance_km, description="展厅 → 示例路 → 展厅", active=active
+    )

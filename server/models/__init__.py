@@ -12,10 +12,18 @@ from .customer import Customer
 from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
+from .test_drive import AgreementTemplate, DemoCar, DriveRoute, DriveRules, LicencePhoto, TestDrive, TestDriveLog
 from .user import ApiToken, LoginAttempt, User
 from .walkaround import NeedsAnalysis, Presentation, PresentationDraft, Walkaround, WalkaroundScore, WalkaroundSetting
 
 __all__ = [
+    "AgreementTemplate",
+    "DemoCar",
+    "DriveRoute",
+    "DriveRules",
+    "LicencePhoto",
+    "TestDrive",
+    "TestDriveLog",
     "ApiToken",
     "ChecklistTemplate",
     "Delivery",

@@ -12,3 +12,4 @@ content-addressed and verified on upload (storage.py, routes.py). Entities join 
 """
 
 from . import entities, signing  # noqa: E402,F401 - registers the synced entities and the sign mutator
+from . import entities_test_drive as _test_drive  # noqa: E402,F401 - test drives (issue 5), named mutators

@@ -161,8 +161,9 @@ def test_seed_demo_catalogue_records_carry_store_versions(cli, database, cheap_h
 
 
 def test_create_store_creates_it(cli, database):
-    """`create-store CODE NAME` makes the store, with the shipped delivery checklist, and says so."""
-    from server.models import ChecklistTemplate
+    """`create-store CODE NAME` makes the store, with the shipped delivery checklist, the test-drive rules and
+    agreement, and says so."""
+    from server.models import AgreementTemplate, ChecklistTemplate, DriveRules
 
     result = cli("create-store", "SH01", "上海闵行店", "--brand", "启程汽车")
     assert result.exit_code == 0, result.output
@@ -172,7 +173,16 @@ def test_create_store_creates_it(cli, database):
         assert (store.name, store.brand) == ("上海闵行店", "启程汽车")
         template = session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
         assert (template.key, template.template_version, len(template.item_codes())) == ("delivery", 1, 74)
-        assert store.version == template.version  # loading it was the store's only write
+        agreement = session.scalar(select(AgreementTemplate).where(AgreementTemplate.store_id == store.id))
+        rules = session.scalar(select(DriveRules).where(DriveRules.store_id == store.id))
+        assert (agreement.key, agreement.template_version) == ("test_drive", 1)
+        assert (rules.min_age, rules.agreement_template_id) == (18, agreement.id)
+        # loading them were the store's only writes, one version each
+        assert (
+            sorted([template.version, agreement.version, rules.version])
+            == [1, 2, 3]
+            == list(range(1, store.version + 1))
+        )
 
 
 def test_create_store_twice_fails_and_keeps_the_first(cli, database):

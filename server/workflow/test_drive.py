@@ -1,0 +1,296 @@
+"""Test-drive rules (试乘试驾) that need the database: what a drive and its log may reference, when each may be
+signed (only eligible, only by an escort of the store), and what starting and returning a car does.
+
+The seed: a test drive only with a designated escort; no licence, no drive; a refusal is recorded with its
+reason; the agreement is signed before the drive starts. The pure rules are in eligibility.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    AgreementTemplate,
+    Customer,
+    DemoCar,
+    DriveRoute,
+    DriveRules,
+    Store,
+    TestDrive,
+    TestDriveLog,
+    User,
+    next_store_version,
+    uuid7,
+)
+from ..schemas.test_drive import AgreementTemplateSchema, odometer_message
+from .eligibility import DEFAULT_RULES, evaluate
+
+AGREEMENTS = Path(__file__).resolve().parent.parent / "documents" / "agreements"
+
+
+def _mine(model, record_id, store_id: int):
+    record = db.session.get(model, record_id) if isinstance(record_id, str) and record_id else None
+    return record if record is not None and record.store_id == store_id else None
+
+
+def _staff(user_id, store_id: int, role: str) -> User | None:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**62 else None
+    ok = user is not None and user.store_id == store_id and user.role == role and user.active
+    return user if ok else None
+
+
+def rules_of(store_id: int) -> DriveRules | None:
+    """The store's eligibility table."""
+    return db.session.scalar(select(DriveRules).where(DriveRules.store_id == store_id, DriveRules.deleted.is_(False)))
+
+
+def store_today() -> date:
+    """Today in the store's time zone."""
+    return datetime.now(ZoneInfo(current_app.config["STORE_TIMEZONE"])).date()
+
+
+def check_test_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+    """Customer, car, route, template, escort and consultant belong to this store."""
+    problems: dict[str, list[str]] = {}
+    if "customer_id" in values and _mine(Customer, values["customer_id"], store_id) is None:
+        problems["customer_id"] = [_("Choose a customer of this store.")]
+    if "demo_car_id" in values and _mine(DemoCar, values["demo_car_id"], store_id) is None:
+        problems["demo_car_id"] = [_("Choose a test-drive car of this store.")]
+    if values.get("route_id") and _mine(DriveRoute, values["route_id"], store_id) is None:
+        problems["route_id"] = [_("Choose a route of this store.")]
+    if (
+        values.get("agreement_template_id")
+        and _mine(AgreementTemplate, values["agreement_template_id"], store_id) is None
+    ):
+        problems["agreement_template_id"] = [_("Unknown agreement.")]
+    if "escort_id" in values and _staff(values["escort_id"], store_id, "escort") is None:
+        problems["escort_id"] = [_("Choose an escort of this store.")]
+    if values.get("consultant_id") is not None and _staff(values["consultant_id"], store_id, "consultant") is None:
+        problems["consultant_id"] = [_("Choose a consultant of this store.")]
+    return problems
+
+
+def _rules_dict(rules: DriveRules | None) -> dict:
+    return {**DEFAULT_RULES, **(rules.values() if rules else {})}
+
+
+def drive_day(checked_at: str | None) -> date:
+    """The day the rules are judged on: the check's date on the device, unless it is more than a week from the
+    server's today (a wrong device clock), then the server's."""
+    today = store_today()
+    try:
+        day = datetime.fromisoformat(checked_at).date() if checked_at else None
+    except ValueError:
+        day = None
+    return day if day is not None and abs((day - today).days) <= 7 else today
+
+
+def ready_to_sign_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+    """An agreement is signed only when agreed, accepted under this store's template, and eligible by the
+    store's rules recomputed here (from the fields the tablet sent — never the full licence number)."""
+    problems: dict[str, list[str]] = {}
+    if values.get("outcome") != "agreed":
+        problems["outcome"] = [_("Only an agreed test drive can be signed.")]
+    template = _mine(AgreementTemplate, values.get("agreement_template_id"), store_id)
+    if template is None or template.template_version != values.get("agreement_version"):
+        problems["agreement_template_id"] = [_("Show the customer this store's agreement.")]
+    if not values.get("agreement_accepted"):
+        problems["agreement_accepted"] = [_("The customer must accept the agreement.")]
+    data = {**values, "licence_number": None, "vehicle_available": True}
+    reasons = evaluate(_rules_dict(rules_of(store_id)), data, drive_day(values.get("checked_at")))
+    if reasons:
+        problems["eligibility"] = reasons
+    return problems
+
+
+def _signer_is_escort(ctx, escort_id) -> None:
+    from ..sync.mutators import Rejection
+
+    if ctx.user.role != "escort" or ctx.user.store_id != ctx.store_id or ctx.user.id != escort_id:
+        raise Rejection("escort_required", _("Only the escort of this drive can sign it."), {"signatures": ["escort"]})
+
+
+def on_signed_drive(ctx, drive: TestDrive, values: dict) -> None:
+    """The signer must be the drive's escort (the seed: only with a designated escort)."""
+    _signer_is_escort(ctx, drive.escort_id)
+
+
+def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
+    """The log names an agreement, car and route of this store, and the agreement's car."""
+    problems: dict[str, list[str]] = {}
+    drive = _mine(TestDrive, values.get("test_drive_id"), store_id) if "test_drive_id" in values else None
+    if "test_drive_id" in values and drive is None:
+        problems["test_drive_id"] = [_("Unknown test drive.")]
+    if "demo_car_id" in values:
+        if _mine(DemoCar, values["demo_car_id"], store_id) is None:
+            problems["demo_car_id"] = [_("Choose a test-drive car of this store.")]
+        elif drive is not None and drive.demo_car_id != values["demo_car_id"]:
+            problems["demo_car_id"] = [_("This is not the car of the agreement.")]
+    if values.get("route_id") and _mine(DriveRoute, values["route_id"], store_id) is None:
+        problems["route_id"] = [_("Choose a route of this store.")]
+    return problems
+
+
+def check_photo(values: dict, store_id: int) -> dict[str, list[str]]:
+    """A licence photo belongs to a drive of this store."""
+    if "test_drive_id" in values and _mine(TestDrive, values["test_drive_id"], store_id) is None:
+        return {"test_drive_id": [_("Unknown test drive.")]}
+    return {}
+
+
+def ready_to_sign_log(values: dict, store_id: int) -> dict[str, list[str]]:
+    """A log is sealed after return: started and ended, the end odometer not below the start, under a sealed
+    agreement."""
+    problems: dict[str, list[str]] = {}
+    drive = _mine(TestDrive, values.get("test_drive_id"), store_id)
+    if drive is None or not drive.sealed or drive.outcome != "agreed":
+        problems["test_drive_id"] = [_("The agreement is not signed yet.")]
+    for name in ("start_at", "start_odometer_km", "end_at", "end_odometer_km"):
+        if values.get(name) is None:
+            problems[name] = [_("This field is required.")]
+    start, end = values.get("start_odometer_km"), values.get("end_odometer_km")
+    if start is not None and end is not None and end < start:
+        problems["end_odometer_km"] = [odometer_message(start)]
+    return problems
+
+
+def on_signed_log(ctx, log: TestDriveLog, values: dict) -> None:
+    """The signer is the drive's escort; sealing closes the drive (the car comes back if it is still out)."""
+    drive = db.session.get(TestDrive, log.test_drive_id)
+    _signer_is_escort(ctx, drive.escort_id)
+    car = db.session.get(DemoCar, log.demo_car_id)
+    if car.current_drive_id == log.test_drive_id:
+        _car_back(ctx, car, log.end_odometer_km)
+
+
+def _car_back(ctx, car: DemoCar, end_km: int | None) -> None:
+    changes = {"status": "available", "current_drive_id": None, "out_since": None}
+    if end_km is not None and end_km > car.odometer_km:
+        changes["odometer_km"] = end_km
+    car.apply(changes, ctx.version, ctx.origin)
+
+
+# --- named mutators: test_drive.start and test_drive.return -------------------------------------------
+
+
+def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
+    from ..sync.mutators import Rejection, put
+
+    if not isinstance(args, dict) or args.get("entity") != "test_drive_log" or not isinstance(args.get("set"), dict):
+        raise Rejection("invalid", _("The change is not of the protocol's shape."), {"entity": ["test_drive_log"]})
+    missing = {name: [_("This field is required.")] for name in required if args["set"].get(name) is None}
+    if missing:
+        raise Rejection("invalid", _("Some fields are missing or invalid."), missing)
+    put(ctx, args)
+    db.session.flush()
+    from ..sync.mutators import record_id_of
+
+    return db.session.get(TestDriveLog, record_id_of(args))
+
+
+def start(ctx, args: dict) -> list[str]:
+    """Start a drive: store the log's start, take the car out. A car already out (or in maintenance) is still
+    taken — both drives are kept — and the clash becomes a conflict both escorts see (SYNC_PROTOCOL rule 4)."""
+    from ..sync.merge import ConflictDraft, FieldState
+    from ..sync.mutators import Rejection, _keep
+    from ..sync.registry import REGISTRY
+
+    set_ = args.get("set") if isinstance(args, dict) else None
+    drive_id = set_.get("test_drive_id") if isinstance(set_, dict) else None
+    drive = _mine(TestDrive, drive_id, ctx.store_id)
+    if drive is None or not drive.sealed or drive.outcome != "agreed":
+        raise Rejection(
+            "not_agreed",
+            _("The agreement must be signed before the drive starts."),
+            {"test_drive_id": [_("The agreement is not signed yet.")]},
+        )
+    log = _log_put(ctx, args, ("test_drive_id", "demo_car_id", "start_at", "start_odometer_km"))
+    car = db.session.get(DemoCar, log.demo_car_id)
+    entity = REGISTRY["demo_car"]
+    conflicts = []
+    versions, origins = car.field_versions or {}, car.field_origins or {}
+    if car.status == "out" and car.current_drive_id not in (None, drive.id):
+        old = FieldState(car.current_drive_id, versions.get("current_drive_id", 0), origins.get("current_drive_id"))
+        conflicts.append(ConflictDraft("current_drive_id", old.version, old, drive.id))
+    elif car.status in ("maintenance", "retired"):
+        old = FieldState(car.status, versions.get("status", 0), origins.get("status"))
+        conflicts.append(ConflictDraft("status", old.version, old, "out"))
+    car.apply({"status": "out", "current_drive_id": drive.id, "out_since": log.start_at}, ctx.version, ctx.origin)
+    db.session.flush()
+    return [_keep(ctx, entity, car.id, draft) for draft in conflicts]
+
+
+def return_(ctx, args: dict) -> list[str]:
+    """Return the car: store the log's end (odometer not below the start), make the car available again with
+    its odometer moved on — unless another drive has it out by now (then only the odometer moves)."""
+    from ..sync.mutators import Rejection, record_id_of
+
+    log = _mine(TestDriveLog, record_id_of(args), ctx.store_id)
+    if log is None or log.start_at is None:
+        raise Rejection("not_started", _("This drive has not started."), {"id": [_("Unknown drive.")]})
+    end = (args.get("set") or {}).get("end_odometer_km") if isinstance(args.get("set"), dict) else None
+    if isinstance(end, int) and not isinstance(end, bool) and log.start_odometer_km is not None:
+        if end < log.start_odometer_km:
+            raise Rejection(
+                "invalid",
+                _("Some fields are missing or invalid."),
+                {"end_odometer_km": [odometer_message(log.start_odometer_km)]},
+            )
+    log = _log_put(ctx, args, ("end_at", "end_odometer_km"))
+    car = db.session.get(DemoCar, log.demo_car_id)
+    if car.current_drive_id == log.test_drive_id:
+        _car_back(ctx, car, log.end_odometer_km)
+    elif log.end_odometer_km is not None and log.end_odometer_km > car.odometer_km:
+        car.apply({"odometer_km": log.end_odometer_km}, ctx.version, ctx.origin)
+    return []
+
+
+# --- provisioning --------------------------------------------------------------------------------------
+
+
+def load_agreement(store: Store, path: Path) -> AgreementTemplate:
+    """Add an agreement template file to a store as a new version (or find the same version)."""
+    data = AgreementTemplateSchema().load(json.loads(path.read_text(encoding="utf-8")))
+    existing = db.session.scalar(
+        select(AgreementTemplate).where(
+            AgreementTemplate.store_id == store.id,
+            AgreementTemplate.key == data["key"],
+            AgreementTemplate.template_version == data["template_version"],
+        )
+    )
+    if existing is not None:
+        return existing
+    template = AgreementTemplate(id=uuid7(), store_id=store.id)
+    template.apply(data, next_store_version(store.id))
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def provision(store: Store) -> DriveRules:
+    """The shipped agreement(s) and default rules for a store; existing rules are kept (idempotent)."""
+    templates = [load_agreement(store, path) for path in sorted(AGREEMENTS.glob("*.json"))]
+    rules = rules_of(store.id)
+    if rules is None:
+        rules = DriveRules(id=uuid7(), store_id=store.id)
+        latest = max(templates, key=lambda t: t.template_version) if templates else None
+        rules.apply(
+            {**DEFAULT_RULES, "agreement_template_id": latest.id if latest else None}, next_store_version(store.id)
+        )
+        db.session.add(rules)
+        db.session.flush()
+    return rules
+
+
+def retention_cutoff(rules: DriveRules | None, now: datetime) -> datetime:
+    """Licence photos that arrived before this moment are past the store's retention period."""
+    days = rules.licence_photo_retention_days if rules else DEFAULT_RULES["licence_photo_retention_days"]
+    return now - timedelta(days=days)
