@@ -4,11 +4,14 @@
 import { renderCustomerForm } from './customer-form.js';
 import { renderCustomer, renderCustomerList } from './customers-screen.js';
 import { renderHandover, renderHandoverList, renderHandoverStart } from './handover-screens.js';
+import { renderTestDrive, renderTestDriveList } from './testdrive-screens.js';
 import { renderNeedsForm } from './needs-form.js';
 import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround-screens.js';
 import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
 import { h, mount } from './dom.js';
-import { CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, updateHomeStatus, WALKAROUND_ROLES } from './home-screen.js';
+import {
+  CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, TEST_DRIVE_ROLES, updateHomeStatus, WALKAROUND_ROLES,
+} from './home-screen.js';
 import { language, setLanguage, t } from './i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
@@ -47,6 +50,8 @@ const ROUTES = [
   [/^#\/handover$/, showHandovers, HANDOVER_ROLES],
   [/^#\/handover\/start\/([0-9a-f-]{36})$/, showHandoverStart, HANDOVER_ROLES],
   [/^#\/handover\/([0-9a-f-]{36})(?:\/(check\/[A-Z]|details|review))?$/, showHandover, HANDOVER_ROLES],
+  [/^#\/test-drive$/, showTestDrives, TEST_DRIVE_ROLES],
+  [/^#\/test-drive\/([0-9a-f-]{36})(?:\/(eligibility|agreement|start|return|feedback))?$/, showTestDrive, TEST_DRIVE_ROLES],
   [/^#\/customers\/([0-9a-f-]{36})\/needs$/, showNeeds, WALKAROUND_ROLES],
   [/^#\/walkaround$/, showWalkarounds, WALKAROUND_ROLES],
   [/^#\/walkaround\/start\/([0-9a-f-]{36})$/, showWalkaroundStart, WALKAROUND_ROLES],
@@ -212,6 +217,23 @@ async function showHandover(id, step) {
   const shown = location.hash;
   // Only a sealed delivery redraws after a sync (its document state); a form never changes under a person.
   const draw = await renderHandover(view, { session, id, step });
+  if (draw && location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+async function showTestDrives() {
+  const shown = location.hash;
+  const draw = await renderTestDriveList(view, { session });
+  if (location.hash === shown) {
+    redraw = draw;
+  }
+}
+
+async function showTestDrive(id, step) {
+  const shown = location.hash;
+  // Only a finished drive redraws after a sync (its document state); a form never changes under a person.
+  const draw = await renderTestDrive(view, { session, id, step });
   if (draw && location.hash === shown) {
     redraw = draw;
   }

@@ -13,6 +13,8 @@ export const CUSTOMER_ROLES = ['receptionist', 'consultant', 'account_manager', 
 export const HANDOVER_ROLES = ['consultant', 'manager'];
 // Who may write needs analyses and walk-arounds (server/sync/entities.py): they get the walk-around screens.
 export const WALKAROUND_ROLES = ['consultant', 'manager'];
+// Who takes customers out in the fleet (signing a drive needs an escort: server/workflow/test_drive.py).
+export const TEST_DRIVE_ROLES = ['escort'];
 
 let openPanel = null; // kept for updateHomeStatus, which redraws the sync card on its own
 
@@ -61,6 +63,15 @@ function handoverCard() {
     h('span', { class: 'entry-text' },
       h('strong', {}, t('Handover')),
       h('span', { class: 'muted' }, t('Inspect the car with the customer, sign and seal, also offline'))),
+    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
+}
+
+function testDriveCard() {
+  return h('a', { class: 'card entry', href: '#/test-drive', 'data-testid': 'test-drive-entry' },
+    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Test drive').slice(0, 1)),
+    h('span', { class: 'entry-text' },
+      h('strong', {}, t('Test drive')),
+      h('span', { class: 'muted' }, t('Check the licence, sign, log the drive and the feedback, also offline'))),
     h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
 }
 
@@ -140,6 +151,7 @@ export function renderHome(view, { session, status, onLanguage, onSignOut, onSig
     customers ? customersCard() : null,
     HANDOVER_ROLES.includes(session.user.role) ? handoverCard() : null,
     WALKAROUND_ROLES.includes(session.user.role) ? walkaroundCard() : null,
+    TEST_DRIVE_ROLES.includes(session.user.role) ? testDriveCard() : null,
     tabletRole ? null : officeCard(),
     syncCard(status, onOpenPanel),
     storageCard(session.storagePersistent),
