@@ -13,13 +13,17 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .documents import bp as documents_bp
     from .office import bp as office_bp
+    from .presentations import bp as presentations_bp
     from .review import bp as review_bp
     from .tablet import bp as tablet_bp
+    from .walkaround_reports import bp as walkaround_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(presentations_bp)
+    app.register_blueprint(walkaround_bp)
     app.register_blueprint(tablet_bp)
     csrf.exempt(api_bp)  # bearer tokens are not ambient credentials (SYNC_PROTOCOL.md)
     app.register_blueprint(api_bp)

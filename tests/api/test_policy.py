@@ -7,13 +7,13 @@ role-and-store check without a test noticing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from server.domain import ROLES
 from server.extensions import db
-from server.models import ApiToken
+from server.models import ApiToken, Store
 from server.policy import rule_for
 from tests.conftest import csrf_token, login
 from tests.factories import (
@@ -42,6 +42,7 @@ class World:
     conflict: str
     document: str
     owed: str
+    wa: dict = field(default_factory=dict)  # walk-around ids (tests/walkaround_factories.py)
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -95,6 +96,27 @@ EXAMPLES = {
     "review.conflicts": lambda w: [_plain("GET", "/office/conflicts")],
     "review.settle_conflict": lambda w: [_obj("POST", f"/office/conflicts/{w.conflict}/keep", data={})],
     "review.rejections": lambda w: [_plain("GET", "/office/rejections")],
+    "presentations.index": lambda w: [_plain("GET", "/office/presentations")],
+    "presentations.store_order": lambda w: [_plain("POST", "/office/presentations/order", data={"order": "roof"})],
+    "presentations.editor": lambda w: [_obj("GET", f"/office/presentations/{w.series}")],
+    "presentations.series_order": lambda w: [_obj("POST", f"/office/presentations/{w.series}/order", data={})],
+    "presentations.save_position": lambda w: [
+        _obj("POST", f"/office/presentations/{w.series}/positions/front", data={"title_zh_CN": ""})
+    ],
+    "presentations.add_point": lambda w: [_obj("POST", f"/office/presentations/{w.series}/positions/front/points")],
+    "presentations.save_point": lambda w: [_obj("POST", f"/office/presentations/{w.series}/points/{w.wa['point']}")],
+    "presentations.move_point": lambda w: [
+        _obj("POST", f"/office/presentations/{w.series}/points/{w.wa['point']}/move", data={"direction": "up"})
+    ],
+    "presentations.delete_point": lambda w: [
+        _obj("POST", f"/office/presentations/{w.series}/points/{w.wa['extra']}/delete")
+    ],
+    "presentations.publish": lambda w: [_obj("POST", f"/office/presentations/{w.series}/publish")],
+    "presentations.picture": lambda w: [_obj("GET", f"/office/pictures/{w.wa['picture']}")],
+    "walkaround.customer_file": lambda w: [_obj("GET", f"/office/customers/{w.wa['customer']}")],
+    "walkaround.sessions": lambda w: [_plain("GET", "/office/walkarounds")],
+    "walkaround.session": lambda w: [_obj("GET", f"/office/walkarounds/{w.wa['walkaround']}")],
+    "walkaround.save_score": lambda w: [_obj("POST", f"/office/walkarounds/{w.wa['walkaround']}/score", data={})],
     "sync.push": lambda w: [_plain("POST", "/api/sync/v1/push", json={})],
     "sync.pull": lambda w: [_plain("POST", "/api/sync/v1/pull", json={})],
     "sync.schema": lambda w: [_plain("GET", "/api/sync/v1/schema")],
@@ -122,6 +144,25 @@ INTENDED = {
     "documents.close_we_owe": {"account_manager", "manager", "back_office", "admin"},
     "review.settle_conflict": {"account_manager", "manager", "back_office", "admin"},
     "review.rejections": {"account_manager", "manager", "back_office", "admin"},
+    **dict.fromkeys(
+        [
+            "presentations.index",
+            "presentations.store_order",
+            "presentations.editor",
+            "presentations.series_order",
+            "presentations.save_position",
+            "presentations.add_point",
+            "presentations.save_point",
+            "presentations.move_point",
+            "presentations.delete_point",
+            "presentations.publish",
+            "walkaround.save_score",
+        ],
+        {"manager", "admin"},
+    ),
+    "walkaround.sessions": {"account_manager", "manager", "back_office", "admin"},
+    "walkaround.session": {"account_manager", "manager", "back_office", "admin"},
+    "walkaround.customer_file": {"receptionist", "account_manager", "manager", "back_office", "admin"},
 }
 
 
@@ -151,7 +192,17 @@ def _world():
     conflict = make_conflict(make_customer(store_a, name="甲店专属客户", phone="13900139000"), "phone", "13911112222")
     customer = make_customer(store_a, name="甲店专属客户", phone="13900139001")
     document, owed = make_document(customer, vehicle, target, blob)
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed)
+    wa = _walkaround_world(series, customer, target)
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, wa)
+
+
+def _walkaround_world(series, customer, consultant) -> dict:
+    from tests.walkaround_factories import make_content, make_walkaround
+
+    manager = make_user(db.session.get(Store, series.store_id), "manager")
+    ids = make_content(series, manager)
+    ids["walkaround"] = make_walkaround(customer, ids["presentation"], consultant).id
+    return {**ids, "customer": customer.id}
 
 
 IDENTITIES = ["anonymous"] + [f"{role}@own" for role in ROLES] + [f"{role}@other" for role in ROLES]
@@ -190,7 +241,7 @@ def test_walk_every_route(app, client, identity):
                 headers=headers if endpoint.startswith(("api.", "sync.")) else {},
             )
             status = response.status_code
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # pictures are binary
             response.close()  # static files are streamed from an open file
             expected = _expected(rule, role, where, names_record)
             if not expected(status, response):
