@@ -24,6 +24,7 @@ USERS = [  # username, role, display name
     ("consultant", "consultant", "李明"),
     ("consultant2", "consultant", "赵磊"),
     ("escort", "escort", "陈刚"),
+    ("escort2", "escort", "黄磊"),
     ("account", "account_manager", "刘洋"),
     ("manager", "manager", "张伟"),
     ("backoffice", "back_office", "孙丽"),
@@ -210,6 +211,7 @@ def _seed_test_drives(seeder: _Seeder, store: Store) -> None:
             odometer_km=vehicle.odometer_km,
             current_drive_id=None,
             out_since=None,
+            out_by=None,
             insurance_until="2027-06-30",
             notes="",
         )

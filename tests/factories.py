@@ -182,6 +182,7 @@ def make_demo_car(trim: Trim, plate: str = "沪A·D0001试", vin: str = "LKHSA20
         "odometer_km": 1000,
         "current_drive_id": None,
         "out_since": None,
+        "out_by": None,
         "insurance_until": "2027-06-30",
         "notes": "",
     }

@@ -98,6 +98,7 @@ def upgrade():
     sa.Column('odometer_km', sa.Integer(), nullable=False),
     sa.Column('current_drive_id', sa.String(length=36), nullable=True),
     sa.Column('out_since', sa.String(length=40), nullable=True),
+    sa.Column('out_by', sa.String(length=80), nullable=True),
     sa.Column('insurance_until', sa.String(length=10), nullable=True),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),

@@ -46,6 +46,7 @@ class DemoCar(SyncMixin, db.Model):
         "odometer_km",
         "current_drive_id",
         "out_since",
+        "out_by",
         "insurance_until",
         "notes",
     )
@@ -63,6 +64,8 @@ class DemoCar(SyncMixin, db.Model):
     odometer_km: Mapped[int] = mapped_column(Integer, default=0)
     current_drive_id: Mapped[str | None] = mapped_column(String(36))
     out_since: Mapped[str | None] = mapped_column(String(40))
+    #: The escort who has it out (display name), for "who has the car" on tablets that pull no users.
+    out_by: Mapped[str | None] = mapped_column(String(80))
     insurance_until: Mapped[str | None] = mapped_column(String(10))
     notes: Mapped[str] = mapped_column(Text, default="")
 

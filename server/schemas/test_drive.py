@@ -246,6 +246,7 @@ class DemoCarSchema(Trimmed, Schema):
     odometer_km = integer(0, 9_999_999, load_default=0)
     current_drive_id = fields.String(allow_none=True, load_default=None)
     out_since = fields.String(allow_none=True, load_default=None)
+    out_by = fields.String(allow_none=True, load_default=None)
     insurance_until = date_field()
     notes = text(2000, required=False, load_default="")
 

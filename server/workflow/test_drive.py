@@ -172,7 +172,7 @@ def on_signed_log(ctx, log: TestDriveLog, values: dict) -> None:
 
 
 def _car_back(ctx, car: DemoCar, end_km: int | None) -> None:
-    changes = {"status": "available", "current_drive_id": None, "out_since": None}
+    changes = {"status": "available", "current_drive_id": None, "out_since": None, "out_by": None}
     if end_km is not None and end_km > car.odometer_km:
         changes["odometer_km"] = end_km
     car.apply(changes, ctx.version, ctx.origin)
@@ -223,7 +223,8 @@ def start(ctx, args: dict) -> list[str]:
     elif car.status in ("maintenance", "retired"):
         old = FieldState(car.status, versions.get("status", 0), origins.get("status"))
         conflicts.append(ConflictDraft("status", old.version, old, "out"))
-    car.apply({"status": "out", "current_drive_id": drive.id, "out_since": log.start_at}, ctx.version, ctx.origin)
+    taken = {"status": "out", "current_drive_id": drive.id, "out_since": log.start_at, "out_by": ctx.user.display_name}
+    car.apply(taken, ctx.version, ctx.origin)
     db.session.flush()
     return [_keep(ctx, entity, car.id, draft) for draft in conflicts]
 

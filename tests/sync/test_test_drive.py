@@ -158,10 +158,11 @@ def test_drive_out_and_back_moves_the_car(lot, app):
     assert lot.start(drive_id, log_id)["outcome"] == "applied"
     pulled = lot.escort2.pull_all()[f"demo_car/{lot.car_id}"]
     assert (pulled["status"], pulled["current_drive_id"]) == ("out", drive_id)
-    assert pulled["out_since"]
+    assert pulled["out_since"] and pulled["out_by"] == "陈刚"
     assert lot.give_back(log_id, end_odometer_km=1012)["outcome"] == "applied"
     pulled = lot.escort2.pull_all()[f"demo_car/{lot.car_id}"]
     assert (pulled["status"], pulled["current_drive_id"], pulled["odometer_km"]) == ("available", None, 1012)
+    assert pulled["out_by"] is None
     result = lot.sign("test_drive_log", log_id, pulled and _snapshot(app, log_id))
     assert result["outcome"] == "applied", result
     with app.app_context():

@@ -82,7 +82,7 @@ def test_seed_demo_twice_changes_nothing(cli, database, cheap_hashing):
     with database() as session:
         counts = _row_counts()
         version = session.scalar(select(Store.version).where(Store.code == "DEMO"))
-    assert counts["user"] == 8 and counts["vehicle"] == 20  # the first run did write
+    assert counts["user"] == 9 and counts["vehicle"] == 20  # the first run did write
 
     second = cli("seed-demo")
     assert second.exit_code == 0, second.output
@@ -155,6 +155,23 @@ def test_seed_demo_catalogue_records_carry_store_versions(cli, database, cheap_h
                 versions.append(record.version)
     assert len(versions) == 3 + 8 + 9 + 20 + 30
     assert len(set(versions)) == len(versions)  # one version per insert, never shared
+
+
+def test_seed_demo_loads_the_test_drive_fleet(cli, database, cheap_hashing):
+    """The 4 fleet vehicles become demo cars (one in maintenance), with 3 routes, the rules and agreement v1."""
+    from server.models import AgreementTemplate, DemoCar, DriveRoute, DriveRules
+
+    assert cli("seed-demo").exit_code == 0
+    with database() as session:
+        cars = session.scalars(select(DemoCar)).all()
+        assert sorted(c.status for c in cars) == ["available", "available", "available", "maintenance"]
+        assert {c.energy for c in cars} == {"fuel", "plugin", "electric"}
+        assert "manual" in {c.transmission for c in cars}
+        assert all(c.plate.endswith("试") for c in cars)
+        assert sorted(r.distance_km for r in session.scalars(select(DriveRoute))) == [6.5, 12.0, 18.5]
+        rules = session.scalar(select(DriveRules))
+        agreement = session.get(AgreementTemplate, rules.agreement_template_id)
+        assert (rules.min_age, agreement.template_version) == (18, 1)
 
 
 # --- create-store ------------------------------------------------------------------------------------------
