@@ -173,6 +173,12 @@ def seed_demo() -> tuple[int, list[User]]:
             owner_id=consultants[n % len(consultants)].id,
             notes="",
         )
+    from .walkaround_demo import seed_walkaround
+
+    manager = next(u for u in users if u.role == "manager")
+    powertrains = {name: powertrain for name, powertrain, _t, _c in CATALOGUE}
+    colours = {name: colour_rows[-1][1] for name, _p, _t, colour_rows in CATALOGUE}
+    created += seed_walkaround(store, manager, demo_id, powertrains, colours)  # walk-around content (issue 6)
     return created + seeder.created, users
 
 
