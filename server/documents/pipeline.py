@@ -98,7 +98,23 @@ def delivery_html(doc: Document) -> str:
         )
 
 
-RENDERERS = {"delivery": delivery_html}
+def _test_drive_html(doc: Document) -> str:
+    from .test_drive import test_drive_html
+
+    return test_drive_html(doc)
+
+
+#: entity → its document's HTML; a new signable entity adds its renderer here.
+RENDERERS = {"delivery": delivery_html, "test_drive": _test_drive_html, "test_drive_log": _test_drive_html}
+
+
+def customer_name_of(doc: Document) -> str:
+    """The customer's name on a document (for the public verification page, masked there)."""
+    if doc.entity in ("test_drive", "test_drive_log"):
+        from .test_drive import drive_customer_name
+
+        return drive_customer_name(doc)
+    return doc.snapshot.get("customer_name", "")
 
 
 def _event(doc: Document, *events: tuple[str, str | None]) -> list:

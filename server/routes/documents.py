@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, g, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..documents.pipeline import signing_paths
+from ..documents.pipeline import customer_name_of, signing_paths
 from ..documents.seal import check_seal
 from ..domain import REVIEW_ROLES, mask_name
 from ..extensions import db
@@ -27,7 +27,7 @@ MAX_UPLOAD = 30 * 1024 * 1024
 def _public_facts(doc: Document) -> dict:
     """What anyone holding the QR may learn: no personal data beyond a masked name."""
     store = db.session.get(Store, doc.store_id)
-    return {"doc": doc, "store": store, "customer": mask_name(doc.snapshot.get("customer_name", ""))}
+    return {"doc": doc, "store": store, "customer": mask_name(customer_name_of(doc))}
 
 
 @bp.get("/verify/<document_id>")
@@ -99,7 +99,7 @@ def document_pdf(document_id: str):
     if doc.state != "ready" or not doc.pdf_sha256:
         abort(404)
     path = LocalStorage(current_app.config["STORAGE_DIR"]).path(doc.pdf_sha256)
-    return send_file(path, mimetype="application/pdf", download_name=f"delivery-{doc.record_id[:8]}.pdf")
+    return send_file(path, mimetype="application/pdf", download_name=f"{doc.entity}-{doc.record_id[:8]}.pdf")
 
 
 @bp.post("/office/documents/<document_id>/rerender")
