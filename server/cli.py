@@ -215,3 +215,13 @@ def init_app(app: Flask) -> None:
 
         states = [render_document(document_id) for document_id in ids]
         click.echo(f"{len(ids)} pending document(s): {states.count('ready')} ready, {states.count('failed')} failed")
+
+    @app.cli.command("purge-licence-photos")
+    def purge_licence_photos_command() -> None:
+        """Delete licence photos past each store's retention period (run daily, e.g. from cron)."""
+        from .models import utcnow
+        from .workflow.test_drive import purge_licence_photos
+
+        count = purge_licence_photos(utcnow())
+        db.session.commit()
+        click.echo(f"{count} licence photo(s) deleted")

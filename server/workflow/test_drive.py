@@ -295,3 +295,41 @@ def retention_cutoff(rules: DriveRules | None, now: datetime) -> datetime:
     """Licence photos that arrived before this moment are past the store's retention period."""
     days = rules.licence_photo_retention_days if rules else DEFAULT_RULES["licence_photo_retention_days"]
     return now - timedelta(days=days)
+
+
+def purge_licence_photos(now: datetime) -> int:
+    """Delete licence photos past their store's retention period: the blob (bytes and the store's hold on them)
+    and the reference (the record is emptied and tombstoned). Returns how many; the caller commits.
+
+    PIPL Art. 19/47: kept only as long as needed (domain.md §8.2). `now` is passed in so tests control the clock.
+    """
+    from ..models import Blob, LicencePhoto
+    from ..models.base import as_utc
+    from ..sync.storage import LocalStorage
+
+    storage = LocalStorage(current_app.config["STORAGE_DIR"])
+    purged = 0
+    for store in db.session.scalars(select(Store)).all():
+        cutoff = retention_cutoff(rules_of(store.id), now)
+        photos = db.session.scalars(
+            select(LicencePhoto).where(LicencePhoto.store_id == store.id, LicencePhoto.deleted.is_(False))
+        ).all()
+        for record in [p for p in photos if as_utc(p.created_at) < cutoff]:
+            sha256 = record.photo
+            version = next_store_version(store.id)
+            record.apply({"photo": None}, version, "server")
+            record.deleted = True
+            record.field_versions = {**(record.field_versions or {}), "deleted": version}
+            db.session.flush()
+            still_used = sha256 and db.session.scalar(
+                select(LicencePhoto.id).where(LicencePhoto.store_id == store.id, LicencePhoto.photo == sha256)
+            )
+            if sha256 and not still_used:
+                blob = db.session.get(Blob, (store.id, sha256))
+                if blob is not None:
+                    db.session.delete(blob)
+                    db.session.flush()
+                if db.session.scalar(select(Blob.sha256).where(Blob.sha256 == sha256)) is None:
+                    storage.path(sha256).unlink(missing_ok=True)
+            purged += 1
+    return purged
