@@ -97,7 +97,8 @@ def applicable_points(presentation: Presentation, trim_id: str | None) -> dict[s
 def summarise(positions: dict, presentation: Presentation, trim_id: str | None = None) -> dict:
     """The summary of a session (the tablet computes the same; see the contract):
 
-    a position is covered when at least one of its points was presented or the customer sat in there;
+    a position is covered when at least one of its points was presented, the customer sat in there, or it has no
+    point for this trim and time was spent there;
     coverage counts covered positions of the presentation's order; points count those applicable to the trim.
     """
     points = applicable_points(presentation, trim_id)
@@ -107,7 +108,8 @@ def summarise(positions: dict, presentation: Presentation, trim_id: str | None =
         marks = visit.get("points") or {}
         applicable = {pt["code"]: pt for pt in points.get(code, [])}
         shown = [c for c, m in marks.items() if m.get("presented") and c in applicable]
-        is_covered = bool(shown) or bool(visit.get("sat_in"))
+        seconds_here = visit.get("seconds", 0)
+        is_covered = bool(shown) or bool(visit.get("sat_in")) or (not applicable and seconds_here > 0)
         covered += is_covered
         presented += len(shown)
         seconds += visit.get("seconds", 0)

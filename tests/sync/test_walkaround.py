@@ -363,3 +363,18 @@ def test_the_database_refuses_to_change_a_published_version(app, content):
     assert change({"position_order": ["front"]}) == "refused"
     assert read(app, lambda: len(db.session.get(Presentation, content["presentation"]).positions)) == 6
     assert change({"deleted": True}) == "changed"
+
+
+def test_a_position_without_points_for_the_trim_counts_when_time_was_spent_there(app, world, content):
+    """The coverage rule shared with the tablet: for the base trim, driver_seat has no point (pt5 is the flagship's),
+    so 40 seconds there cover it; front_left with time but nothing presented does not count."""
+    from server.workflow.walkaround import summarise
+
+    def run():
+        presentation = db.session.get(Presentation, content["presentation"])
+        positions = {"front_left": {"seconds": 50}, "driver_seat": {"seconds": 40}}
+        base = summarise(positions, presentation, content["trims"][0])
+        flagship = summarise(positions, presentation, content["trims"][1])
+        return base["positions_covered"], flagship["positions_covered"], base["points_total"], flagship["points_total"]
+
+    assert read(app, run) == (1, 0, 5, 6)
