@@ -112,10 +112,9 @@ def summarise(positions: dict, presentation: Presentation, trim_id: str | None =
         is_covered = bool(shown) or bool(visit.get("sat_in")) or (not applicable and seconds_here > 0)
         covered += is_covered
         presented += len(shown)
-        seconds += visit.get("seconds", 0)
-        for point_code, mark in marks.items():
-            if point_code not in applicable:
-                continue
+        seconds += seconds_here
+        for point_code in applicable:  # in the presentation's order
+            mark = marks.get(point_code) or {}
             entry = {"position": code, "point": point_code, "topic": applicable[point_code]["topic"]}
             entry.update(feature=applicable[point_code]["feature"], note=mark.get("note", ""))
             if mark.get("interest"):
