@@ -34,7 +34,7 @@ def _errors(exc: ValidationError) -> dict[str, str]:
 
 
 def _load(schema: Schema) -> tuple[dict | None, dict[str, str]]:
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = {k: v for k, v in request.form.items() if k not in ("csrf_token", "remove_picture")}
     if "trims" in request.form:
         form["trims"] = request.form.getlist("trims")
     try:

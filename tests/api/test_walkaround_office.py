@@ -358,3 +358,96 @@ def test_a_score_is_totalled_and_replaced_when_saved_again(client, database, ses
         (score,) = db.session.scalars(select(WalkaroundScore)).all()
         assert score.total == 22 and score.items["fab"] == {"score": 0, "comment": "没有结合需求"}
     assert "22 / 24" in page(client.get(f"/office/walkarounds/{session_ids['walkaround']}"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "source"),
+    [
+        ({"title_zh_CN": ""}, "title_zh_CN", "This field is required."),
+        ({"title_zh_CN": "长" * 61}, "title_zh_CN", "At most {max} characters."),
+        ({"stand_hint_en": "x" * 121}, "stand_hint_en", "At most {max} characters."),
+    ],
+    ids=["empty-title", "long-title", "long-hint"],
+)
+def test_a_bad_position_form_gets_a_field_error_and_nothing_changes(client, database, shop, change, field, source):
+    """The position's title and hint: 422 with the Chinese message next to the field; the draft is untouched."""
+    token = signed_in(client)
+    form = {"csrf_token": token, "title_zh_CN": "左前方", "title_en": "", "stand_hint_zh_CN": "", "stand_hint_en": ""}
+    response = client.post(editor_url(shop, "/positions/front_left"), data={**form, **change})
+    assert response.status_code == 422
+    assert message(source, "zh_CN", max=len(list(change.values())[0]) - 1) in field_errors(response)
+    assert draft_positions(database, shop) == []
+
+
+def test_a_picture_over_the_size_limit_is_refused(client, database, shop, monkeypatch):
+    """An upload larger than the limit is refused with the limit in the message, before it is decoded."""
+    monkeypatch.setattr("server.workflow.presentation.UPLOAD_MAX_BYTES", 2048)
+    token = signed_in(client)
+    big = picture_bytes(size=(400, 300), kind="PNG") + bytes(4096)
+    data = point_form(token, picture=(io.BytesIO(big), "big.png", "image/png"))
+    response = client.post(editor_url(shop, "/positions/rear/points"), data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and any("MB" in e and not e.isascii() for e in field_errors(response))
+    assert count(database, Blob) == 0
+
+
+def test_a_picture_with_too_many_pixels_is_refused(client, database, shop):
+    """A small file that decodes to a huge image (a decompression bomb) is refused without decoding it."""
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(bomb, "PNG")  # 64 megapixels in a few KB
+    token = signed_in(client)
+    data = point_form(token, picture=(io.BytesIO(bomb.getvalue()), "bomb.png", "image/png"))
+    response = client.post(editor_url(shop, "/positions/rear/points"), data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and message("The picture has too many pixels.", "zh_CN") in field_errors(
+        response
+    )
+    assert count(database, Blob) == 0
+
+
+def test_a_position_picture_is_replaced_and_removed(client, database, shop):
+    """Upload a position's picture, see it in the editor; remove it; the uploaded blob stays for past versions."""
+    token = signed_in(client)
+    form = {
+        "csrf_token": token,
+        "title_zh_CN": "左前方 45°",
+        "title_en": "Front-left",
+        "stand_hint_zh_CN": "",
+        "stand_hint_en": "",
+    }
+    upload = {**form, "picture": (io.BytesIO(picture_bytes()), "front.png", "image/png")}
+    assert (
+        client.post(
+            editor_url(shop, "/positions/front_left"), data=upload, content_type="multipart/form-data"
+        ).status_code
+        == 303
+    )
+    picture = draft_positions(database, shop)[0]["picture"]
+    assert picture and f"/office/pictures/{picture}" in page(client.get(editor_url(shop)))
+    shown = client.get(f"/office/pictures/{picture}")
+    assert shown.status_code == 200 and shown.mimetype == "image/webp"
+    shown.close()
+    assert (
+        client.post(editor_url(shop, "/positions/front_left"), data={**form, "remove_picture": "1"}).status_code == 303
+    )
+    assert draft_positions(database, shop)[0]["picture"] is None and count(database, Blob) == 1
+
+
+def test_the_report_counts_a_point_across_content_versions(client, database, shop, session_ids):
+    """A point keeps its code through republishing, so sessions on version 1 and version 2 add up."""
+    token = signed_in(client)
+    client.post(editor_url(shop, "/publish"), data={"csrf_token": token})  # version 2 (with the draft's extra point)
+    with database():
+        v2 = db.session.scalar(select(Presentation).where(Presentation.content_version == 2))
+        make_walkaround(db.session.get(Customer, shop["customer"]), v2.id, db.session.get(User, shop["consultant"]))
+    body = page(client.get("/office/walkarounds"))
+    assert "2/2" in body  # pt0 and pt1: presented in both sessions
+    assert "2× 特征1" in body.replace("×</strong> ", "× ").replace("<strong>", "")
+
+
+def test_pages_show_content_in_english_for_an_english_user(client, database, session_ids):
+    """An English-speaking manager reads the points' English texts in the report."""
+    with database():
+        db.session.scalar(select(User).where(User.username == "wa-manager")).language = "en"
+        db.session.commit()
+    signed_in(client)
+    body = page(client.get("/office/walkarounds"))
+    assert "Feature 1" in body and "Sessions" in body and "特征1" not in body
