@@ -32,7 +32,7 @@ function chips(name, codes, label, state, onChange) {
 
 /** One-of buttons (a radio group); `state.value` holds the code; `onChange()` after each tap. */
 function choice(name, codes, label, state, onChange) {
-  const group = h('div', { class: 'chips choice', role: 'radiogroup', id: `${name}-choice`,
+  const group = h('div', { class: 'chips one-of', role: 'radiogroup', id: `${name}-choice`,
     'aria-label': needsFieldLabel(name) });
   const draw = () => mount(group, codes.map((code) => h('button', {
     type: 'button', class: 'chip', role: 'radio', 'aria-checked': String(state.value === code), 'data-code': code,
@@ -116,7 +116,7 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
     current_car: field('current_car', inputs.current_car),
     trade_in: field('trade_in', h('label', { class: 'check-line', for: 'needs-trade_in' }, tradeIn,
       t('The customer wants to trade in the current car'))),
-    competitors: field('competitors', inputs.competitors),
+    competitors: field('competitors', inputs.competitors, t('Separate several models with commas.')),
     focus_topics: field('focus_topics', chips('focus_topics', TOPICS, topicLabel, topics, drawGrade),
       t('The walk-around shows the talking points on these topics first.')),
     timeline: field('timeline', choice('timeline', TIMELINES, timelineLabel, timeline, drawGrade)),
@@ -125,6 +125,15 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
   };
   for (const input of [inputs.budget_min, inputs.budget_max]) {
     input.addEventListener('input', drawGrade);
+  }
+  for (const [name, { error, control }] of Object.entries(fields)) {
+    // An error stays until its field is changed: then it is the person's new answer, checked again on save.
+    const clear = () => { error.hidden = true; control.removeAttribute('aria-invalid'); };
+    control.addEventListener('input', clear);
+    control.addEventListener('click', clear);
+    if (name === 'budget_min' || name === 'budget_max') {
+      control.addEventListener('input', () => { fields.budget_max.error.hidden = true; });
+    }
   }
   drawGrade();
   const formError = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'needs-error', hidden: true });

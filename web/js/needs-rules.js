@@ -19,6 +19,7 @@ export const NEEDS_FIELDS = [
 const BUDGET_MAX = 10000; // 万元: one hundred million yuan; anything above is a typo
 const TEXT_MAX = { users: 200, current_car: 120, notes: 2000 };
 const COMPETITOR_MAX = 80;
+const COMPETITORS_MAX = 10;
 
 /** Label of a usage code. */
 export function usageLabel(code) {
@@ -55,7 +56,7 @@ export function needsFieldLabel(field) {
   return ({ usage: t('Usage'), users: t('Who will drive it'), decision_maker: t('Decision maker'),
     budget_min: t('Budget from (10k yuan)'), budget_max: t('Budget up to (10k yuan)'), payment: t('Payment'),
     current_car: t('Current car'), trade_in: t('Trade in the current car'), competitors: t('Competitor models'),
-    focus_topics: t('What matters most'), timeline: t('When to buy'), grade: t('Grade'), series_id: t('Model'),
+    focus_topics: t('What matters most'), timeline: t('When to buy'), grade: t('Confirmed grade'), series_id: t('Model'),
     notes: t('Notes') })[field] || field;
 }
 
@@ -101,7 +102,7 @@ function checkBudget(value, add, field) {
     return;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    add(field, t('Enter a number of 10k yuan, e.g. 15 or 12.5.'));
+    add(field, t('Enter a number.'));
   } else if (value < 0) {
     add(field, t('A budget cannot be negative.'));
   } else if (value > BUDGET_MAX) {
@@ -131,7 +132,7 @@ export function validateNeeds(values) {
   checkBudget(values.budget_max, add, 'budget_max');
   if (!errors.budget_min && !errors.budget_max && typeof values.budget_min === 'number'
     && typeof values.budget_max === 'number' && values.budget_min > values.budget_max) {
-    add('budget_max', t('The budget up to must not be below the budget from.'));
+    add('budget_max', t('The upper budget must not be below the lower one.'));
   }
   for (const [field, max] of Object.entries(TEXT_MAX)) {
     if (typeof values[field] === 'string' && values[field].length > max) {
@@ -139,7 +140,9 @@ export function validateNeeds(values) {
     }
   }
   if ((values.competitors || []).some((c) => c.length > COMPETITOR_MAX)) {
-    add('competitors', t('At most %(max)s characters.', { max: COMPETITOR_MAX }));
+    add('competitors', t('At most %(max)s characters each.', { max: COMPETITOR_MAX }));
+  } else if ((values.competitors || []).length > COMPETITORS_MAX) {
+    add('competitors', t('At most %(max)s models.', { max: COMPETITORS_MAX }));
   }
   return errors;
 }

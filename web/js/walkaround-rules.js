@@ -108,10 +108,10 @@ export function summarize(presentation, positions, { trimId = null } = {}) {
       const marks = (state.points || {})[point.code] || {};
       shownHere += marks.presented ? 1 : 0;
       if (marks.interest) {
-        interests.push({ position, point });
+        interests.push({ position, point, note: marks.note || '' });
       }
       if (marks.objection) {
-        objections.push({ position, point });
+        objections.push({ position, point, note: marks.note || '' });
       }
     }
     const isCovered = shownHere > 0 || Boolean(state.sat_in) || (!visible.length && (state.seconds || 0) > 0);
