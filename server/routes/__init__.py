@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from .presentations import bp as presentations_bp
     from .review import bp as review_bp
     from .tablet import bp as tablet_bp
+    from .test_drives import bp as test_drives_bp
     from .walkaround_reports import bp as walkaround_bp
 
     app.register_blueprint(auth_bp)
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(presentations_bp)
     app.register_blueprint(walkaround_bp)
+    app.register_blueprint(test_drives_bp)
     app.register_blueprint(tablet_bp)
     csrf.exempt(api_bp)  # bearer tokens are not ambient credentials (SYNC_PROTOCOL.md)
     app.register_blueprint(api_bp)

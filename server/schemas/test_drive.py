@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
@@ -39,15 +40,15 @@ INTENTIONS = ("now", "week", "month", "not_now", "")
 def _real_date(value: str) -> None:
     try:
         date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(_l("Use a date like 2026-12-31.")) from None
+    except ValueError:  # a str, not a lazy string: marshmallow extends its list with the message
+        raise ValidationError(gettext("Use a date like 2026-12-31.")) from None
 
 
 def _real_datetime(value: str) -> None:
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(_l("Use a date and time like 2026-12-31T14:30.")) from None
+        raise ValidationError(gettext("Use a date and time like 2026-12-31T14:30.")) from None
 
 
 def date_field(**kwargs) -> fields.String:
@@ -203,8 +204,6 @@ class TestDriveLogSchema(Trimmed, Schema):
 
 def odometer_message(start: int) -> str:
     """The field error of an end odometer below the start."""
-    from flask_babel import gettext
-
     return gettext("The odometer cannot be below the start (%(start)s km).", start=start)
 
 

@@ -21,7 +21,9 @@ from tests.factories import (
     make_colour,
     make_conflict,
     make_customer,
+    make_demo_car,
     make_document,
+    make_route,
     make_series,
     make_store,
     make_trim,
@@ -43,6 +45,7 @@ class World:
     document: str
     owed: str
     wa: dict = field(default_factory=dict)  # walk-around ids (tests/walkaround_factories.py)
+    td: dict = field(default_factory=dict)  # test-drive ids: car, route
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -117,6 +120,17 @@ EXAMPLES = {
     "walkaround.sessions": lambda w: [_plain("GET", "/office/walkarounds")],
     "walkaround.session": lambda w: [_obj("GET", f"/office/walkarounds/{w.wa['walkaround']}")],
     "walkaround.save_score": lambda w: [_obj("POST", f"/office/walkarounds/{w.wa['walkaround']}/score", data={})],
+    "test_drives.board": lambda w: [_plain("GET", "/office/test-drives")],
+    "test_drives.reports": lambda w: [_plain("GET", "/office/test-drives/reports")],
+    "test_drives.fleet": lambda w: [_plain("GET", "/office/fleet")],
+    "test_drives.add_car": lambda w: [_plain("POST", "/office/fleet", data={})],
+    "test_drives.edit_car": lambda w: [_obj("GET", f"/office/fleet/{w.td['car']}")],
+    "test_drives.save_car": lambda w: [_obj("POST", f"/office/fleet/{w.td['car']}", data={"plate": ""})],
+    "test_drives.routes": lambda w: [_plain("GET", "/office/drive-routes")],
+    "test_drives.add_route": lambda w: [_plain("POST", "/office/drive-routes", data={})],
+    "test_drives.save_route": lambda w: [_obj("POST", f"/office/drive-routes/{w.td['route']}", data={"name": ""})],
+    "test_drives.rules": lambda w: [_plain("GET", "/office/drive-rules")],
+    "test_drives.save_rules": lambda w: [_plain("POST", "/office/drive-rules", data={})],
     "sync.push": lambda w: [_plain("POST", "/api/sync/v1/push", json={})],
     "sync.pull": lambda w: [_plain("POST", "/api/sync/v1/pull", json={})],
     "sync.schema": lambda w: [_plain("GET", "/api/sync/v1/schema")],
@@ -160,6 +174,22 @@ INTENDED = {
         ],
         {"manager", "admin"},
     ),
+    **dict.fromkeys(
+        [
+            "test_drives.fleet",
+            "test_drives.add_car",
+            "test_drives.edit_car",
+            "test_drives.save_car",
+            "test_drives.routes",
+            "test_drives.add_route",
+            "test_drives.save_route",
+            "test_drives.rules",
+            "test_drives.save_rules",
+        ],
+        {"manager", "admin"},
+    ),
+    "test_drives.board": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+    "test_drives.reports": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.sessions": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.session": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.customer_file": {"receptionist", "account_manager", "manager", "back_office", "admin"},
@@ -193,7 +223,8 @@ def _world():
     customer = make_customer(store_a, name="甲店专属客户", phone="13900139001")
     document, owed = make_document(customer, vehicle, target, blob)
     wa = _walkaround_world(series, customer, target)
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, wa)
+    td = {"car": make_demo_car(trim, vin="LKHSA20STA0000018").id, "route": make_route(store_a).id}
+    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, wa, td)
 
 
 def _walkaround_world(series, customer, consultant) -> dict:

@@ -1,0 +1,153 @@
+"""What the office sees of test drives: each drive's state, today's drives, and the figures of domain.md §3.5
+and §7 (drives per consultant and per model, refusals by reason, the test-drive rate once visits exist)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import DemoCar, Document, TestDrive, TestDriveLog, User
+from .eligibility import distance_warning
+
+
+@dataclass
+class DriveRow:
+    """One drive as the office lists it."""
+
+    drive: TestDrive
+    log: TestDriveLog | None
+    car: DemoCar | None
+    escort: str
+    consultant: str
+    state: str  # refused | draft | signed | out | returned | closed
+    document: Document | None  # the full PDF's (log) document, else the agreement's
+    far: bool
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["STORE_TIMEZONE"])
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants a store-local day starts and ends (UTC: SQLite compares stored UTC text)."""
+    start = datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+def drive_state(drive: TestDrive, log: TestDriveLog | None) -> str:
+    """Where a drive stands, from its records."""
+    if drive.outcome == "refused":
+        return "refused"
+    if not drive.sealed:
+        return "draft"
+    if log is None or log.start_at is None:
+        return "signed"
+    if log.sealed:
+        return "closed"
+    return "returned" if log.end_at else "out"
+
+
+def drive_rows(store_id: int, since: datetime | None = None, until: datetime | None = None) -> list[DriveRow]:
+    """The store's drives (newest first), with their logs, cars, people and documents."""
+    query = select(TestDrive).where(TestDrive.store_id == store_id, TestDrive.deleted.is_(False))
+    if since is not None:
+        query = query.where(TestDrive.created_at >= since)
+    if until is not None:
+        query = query.where(TestDrive.created_at < until)
+    drives = db.session.scalars(query.order_by(TestDrive.created_at.desc()).limit(500)).all()
+    ids = [d.id for d in drives]
+    logs = {
+        log.test_drive_id: log
+        for log in db.session.scalars(select(TestDriveLog).where(TestDriveLog.test_drive_id.in_(ids)))
+    }
+    docs: dict[str, Document] = {}
+    record_ids = ids + [log.id for log in logs.values()]
+    for doc in db.session.scalars(select(Document).where(Document.record_id.in_(record_ids))):
+        docs[doc.record_id] = doc
+    cars = {c.id: c for c in db.session.scalars(select(DemoCar).where(DemoCar.store_id == store_id))}
+    people = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.store_id == store_id))}
+    rows = []
+    for drive in drives:
+        log = logs.get(drive.id)
+        document = docs.get(log.id) if log is not None and log.id in docs else docs.get(drive.id)
+        route_km = None
+        if log is not None and (log.route_id or drive.route_id):
+            from ..models import DriveRoute
+
+            route = db.session.get(DriveRoute, log.route_id or drive.route_id)
+            route_km = route.distance_km if route else None
+        rows.append(
+            DriveRow(
+                drive=drive,
+                log=log,
+                car=cars.get(drive.demo_car_id),
+                escort=people.get(drive.escort_id, "—"),
+                consultant=people.get(drive.consultant_id, "—"),
+                state=drive_state(drive, log),
+                document=document,
+                far=bool(log) and distance_warning(log.start_odometer_km, log.end_odometer_km, route_km),
+            )
+        )
+    return rows
+
+
+def todays_drives(store_id: int, today: date) -> list[DriveRow]:
+    """Drives checked today, and any drive still on the road whatever its day."""
+    start, end = day_bounds(today)
+    rows = drive_rows(store_id, start, end)
+    seen = {row.drive.id for row in rows}
+    older_out = [row for row in drive_rows(store_id, None, start) if row.state == "out" and row.drive.id not in seen]
+    return older_out + rows
+
+
+@dataclass
+class Figures:
+    """The period's figures."""
+
+    drives: int
+    refusals: int
+    per_consultant: list[tuple[str, int]]
+    per_model: list[tuple[str, int]]
+    per_escort: list[tuple[str, int]]
+    refusal_reasons: list[tuple[str, int]]
+    avg_distance_km: float | None
+    avg_minutes: float | None
+    far_from_route: int
+
+
+def figures(store_id: int, first: date, last: date) -> Figures:
+    """Drives (signed agreements) and refusals checked between `first` and `last` (store-local days)."""
+    rows = drive_rows(store_id, day_bounds(first)[0], day_bounds(last)[1])
+    drives = [r for r in rows if r.drive.sealed and r.drive.outcome == "agreed"]
+    refusals = [r for r in rows if r.drive.outcome == "refused"]
+    distances = [
+        r.log.end_odometer_km - r.log.start_odometer_km
+        for r in drives
+        if r.log and r.log.end_odometer_km is not None and r.log.start_odometer_km is not None
+    ]
+    minutes = []
+    for r in drives:
+        if r.log and r.log.start_at and r.log.end_at:
+            try:
+                span = datetime.fromisoformat(r.log.end_at) - datetime.fromisoformat(r.log.start_at)
+            except (TypeError, ValueError):
+                continue
+            minutes.append(span.total_seconds() / 60)
+    reasons = Counter(code for r in refusals for code in r.drive.refusal_reasons or [])
+    return Figures(
+        drives=len(drives),
+        refusals=len(refusals),
+        per_consultant=Counter(r.consultant for r in drives).most_common(),
+        per_model=Counter(r.car.description if r.car else "—" for r in drives).most_common(),
+        per_escort=Counter(r.escort for r in drives).most_common(),
+        refusal_reasons=reasons.most_common(),
+        avg_distance_km=round(sum(distances) / len(distances), 1) if distances else None,
+        avg_minutes=round(sum(minutes) / len(minutes)) if minutes else None,
+        far_from_route=sum(1 for r in drives if r.far),
+    )
