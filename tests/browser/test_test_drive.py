@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -75,10 +77,13 @@ def sign_agreement(page) -> None:
     expect(page).to_have_url(re.compile(r"/start$"))
 
 
-def fuel_field(page, prefix: str):
-    """The fuel or charge field the car asks for (fuel for petrol cars, charge for electric ones)."""
-    fuel = page.get_by_test_id(f"input-{prefix}_fuel_pct")
-    return fuel if fuel.count() else page.get_by_test_id(f"input-{prefix}_charge_pct")
+def fill_gauges(page, prefix: str, value: str) -> None:
+    """Fill the fuel and/or charge fields the car asks for (petrol: fuel, electric: charge, plug-in: both)."""
+    page.get_by_test_id(f"input-{prefix}_odometer_km").wait_for()  # the step is drawn after its URL changes
+    for gauge in ("fuel", "charge"):
+        field = page.get_by_test_id(f"input-{prefix}_{gauge}_pct")
+        if field.count():
+            field.fill(value)
 
 
 #: In-page: everything this user's database holds that could carry a licence number (outbox, acked, drafts,
@@ -120,7 +125,7 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
 
     # Start: odometer from the fleet record, fuel, a photo of a scratch that was already there.
     odometer = int(page.get_by_test_id("input-start_odometer_km").input_value())
-    fuel_field(page, "start").fill("80")
+    fill_gauges(page, "start", "80")
     page.get_by_test_id("damage-before-note").fill("后保险杠划痕")
     page.get_by_test_id("damage-before-photo").set_input_files(str(photo))
     expect(page.get_by_test_id("damage-before-item")).to_have_count(1)
@@ -136,7 +141,7 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     expect(page).to_have_url(re.compile(f"{drive_id}/return$"))
     expect(page.get_by_test_id("input-end_odometer_km")).to_have_value(str(odometer + 9))
     expect(page.get_by_test_id("input-incidents")).to_have_value("无")
-    fuel_field(page, "end").fill("72")
+    fill_gauges(page, "end", "72")
     screenshot(page, "test-drive-return")
     page.get_by_test_id("return-car").click()
     expect(page).to_have_url(re.compile(r"/feedback$"))
@@ -219,3 +224,172 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(pdf_path, SCREENSHOTS / "test-drive.pdf")
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf_path), str(SCREENSHOTS / "test-drive-pdf")], check=True)
+
+
+def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
+    tablet_page, tablet_context, live_server, screenshot
+):
+    """A driver whose licence class does not cover the manual car and who is still in the probation period is
+    refused, offline: each failing rule is shown at its field, the refusal is recorded with both reason codes and
+    a masked number, the drive shows as refused after a reload, and once online the server holds the refusal."""
+    page = tablet_page
+    sign_in_tablet(page, "escort")
+    tablet_context.set_offline(True)
+    drive_id = start_drive(page, customer=2)
+    recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 60 * 86400))  # two months ago
+    fill_licence(page, number="34052419800101001X", cls="C2", first_issued=recent)
+    page.get_by_test_id("check-eligibility").click()
+    expect(page.get_by_test_id("refusal")).to_be_visible()
+    expect(page.get_by_test_id("error-licence_first_issued")).to_contain_text("实习期")
+    reasons = page.locator("[data-testid=refusal] [data-reason]")
+    codes = [reasons.nth(n).get_attribute("data-reason") for n in range(reasons.count())]
+    assert "probation" in codes, codes
+    screenshot(page, "test-drive-refusal")
+    page.get_by_test_id("record-refusal").click()
+    expect(page.get_by_test_id("refused")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("refused")).to_be_visible()
+    expect(page.get_by_test_id("licence-masked-shown")).to_have_text("340***********001X")
+    open_test_drives(page)
+    expect(page.locator("[data-testid=drive-row] [data-state=refused]")).to_have_count(1)
+
+    tablet_context.set_offline(False)
+    run = sync_now(page)
+    assert run["ok"], run
+    assert page.evaluate(REJECTIONS) == []
+    drive = live_server.pull_all("manager")[f"test_drive/{drive_id}"]
+    assert drive["outcome"] == "refused" and drive["refusal_reasons"] == codes
+    assert drive["licence_masked"] == "340***********001X"
+
+
+def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wrong(
+    tablet_page, tablet_context, screenshot
+):
+    """Garbage in the forms: a first-issued date in the future, a licence valid only before it was issued, a
+    mistyped licence number, letters in the odometer, a return odometer below the start and a return before the
+    start each show a message at their field; nothing moves on and no start or return is queued until they are
+    fixed. A distance far from the route's is a warning, not an error."""
+    page = tablet_page
+    sign_in_tablet(page, "escort")
+    tablet_context.set_offline(True)
+    start_drive(page, customer=3)
+    fill_licence(page, number="110105194912310021", valid_to="2020-01-01", first_issued="2099-05-01")
+    page.get_by_test_id("check-eligibility").click()
+    expect(page.get_by_test_id("error-licence_first_issued")).to_be_visible()
+    expect(page.get_by_test_id("error-licence_valid_to")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/eligibility$"))
+    fill_licence(page, number="110105194912310021")
+    page.get_by_test_id("check-eligibility").click()
+    expect(page.get_by_test_id("error-licence_number")).to_contain_text("无效")
+    expect(page.get_by_test_id("error-licence_first_issued")).to_be_hidden()
+    screenshot(page, "test-drive-bad-licence")
+    fill_licence(page)
+    page.get_by_test_id("check-eligibility").click()
+    sign_agreement(page)
+
+    page.get_by_test_id("input-start_odometer_km").fill("12a4")
+    fill_gauges(page, "start", "150")
+    page.get_by_test_id("start-drive").click()
+    expect(page.get_by_test_id("error-start_odometer_km")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/start$"))
+    outbox = page.evaluate(DUMP_IDB)
+    assert "test_drive.start" not in outbox
+    page.get_by_test_id("input-start_odometer_km").fill("1000")
+    fill_gauges(page, "start", "60")
+    page.get_by_test_id("start-drive").click()
+    expect(page).to_have_url(re.compile(r"/return$"))
+
+    page.get_by_test_id("input-end_odometer_km").fill("999")
+    fill_gauges(page, "end", "55")
+    page.get_by_test_id("input-end_at").fill("2020-01-01T10:00")
+    page.get_by_test_id("return-car").click()
+    expect(page.get_by_test_id("error-end_odometer_km")).to_contain_text("1000")
+    expect(page.get_by_test_id("error-end_at")).to_be_visible()
+    screenshot(page, "test-drive-bad-return")
+    assert "test_drive.return" not in page.evaluate(DUMP_IDB)
+    page.get_by_test_id("input-end_odometer_km").fill("1090")
+    expect(page.get_by_test_id("distance-warning")).to_be_visible()  # 90 km on a short route: a warning only
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))  # the tablet's time zone (tests/browser/conftest.py)
+    page.get_by_test_id("input-end_at").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_test_id("return-car").click()
+    expect(page).to_have_url(re.compile(r"/feedback$"))
+    expect(page.get_by_test_id("distance-warning")).to_be_visible()
+
+
+def drive_to_start(page, plate: str, customer: int) -> str:
+    """Start a drive with car `plate`, pass eligibility and the agreement, start it; returns the drive id."""
+    drive_id = start_drive(page, plate=plate, customer=customer)
+    fill_licence(page)
+    page.get_by_test_id("check-eligibility").click()
+    sign_agreement(page)
+    fill_gauges(page, "start", "70")
+    page.get_by_test_id("start-drive").click()
+    expect(page).to_have_url(re.compile(r"/return$"))
+    return drive_id
+
+
+def available_plate(page, nth: int = 0) -> str:
+    """The plate of the `nth` available car in the fleet list."""
+    open_test_drives(page)
+    return page.locator("[data-testid=fleet-car][data-status=available]").nth(nth).get_attribute("data-plate")
+
+
+def test_a_car_out_with_one_escort_cannot_be_taken_by_another(tablet_page, new_tablet, screenshot):
+    """Online: once 陈刚 has a car out, 黄磊's tablet shows it out with his name, and choosing it answers with
+    that message instead of starting a drive."""
+    first = tablet_page
+    sign_in_tablet(first, "escort")
+    plate = available_plate(first)
+    drive_to_start(first, plate, customer=4)
+    assert sync_now(first)["ok"]
+
+    _context, second = new_tablet()
+    sign_in_tablet(second, "escort2")
+    open_test_drives(second)
+    car = second.locator(f"[data-testid=fleet-car][data-plate='{plate}']")
+    expect(car).to_have_attribute("data-status", "out")
+    expect(car.get_by_test_id("car-holder")).to_contain_text("陈刚")
+    second.get_by_test_id("drive-customer").select_option(index=5)
+    car.click()
+    expect(second.get_by_test_id("start-error")).to_contain_text("陈刚")
+    second.get_by_test_id("drive-start").click()  # the taken car was never chosen: no drive starts
+    expect(second.get_by_test_id("start-error")).to_contain_text("请选择一辆可用的车")
+    expect(second).to_have_url(re.compile(r"#/test-drive$"))
+    screenshot(second, "test-drive-car-taken")
+
+
+def test_the_same_car_taken_offline_by_two_escorts_is_a_conflict_both_see(
+    tablet_page, tablet_context, new_tablet, live_server, screenshot
+):
+    """Offline, two escorts take the same available car. After both sync, the server keeps both drives and one
+    conflict on the car; each tablet shows it on its drive screen, naming the other escort, and in its sync
+    panel — nothing is rejected or lost."""
+    first = tablet_page
+    sign_in_tablet(first, "escort")
+    second_context, second = new_tablet()
+    sign_in_tablet(second, "escort2")
+    plate = available_plate(first)
+    tablet_context.set_offline(True)
+    second_context.set_offline(True)
+    first_id = drive_to_start(first, plate, customer=6)
+    second_id = drive_to_start(second, plate, customer=7)
+
+    tablet_context.set_offline(False)
+    assert sync_now(first)["ok"]
+    second_context.set_offline(False)
+    assert sync_now(second)["ok"]
+    assert sync_now(first)["ok"]
+    for page, other in ((first, "黄磊"), (second, "陈刚")):
+        expect(page.get_by_test_id("drive-conflict")).to_be_visible()  # redrawn after the sync, form untouched
+        expect(page.get_by_test_id("drive-conflict")).to_contain_text(other)
+        assert page.evaluate(REJECTIONS) == []
+    screenshot(first, "test-drive-conflict-first")
+    screenshot(second, "test-drive-conflict-second")
+    for page in (first, second):  # and in the sync panel's "needs a person" list
+        page.goto("/tablet/#/home")
+        page.get_by_test_id("open-sync-panel").click()
+        expect(page.get_by_test_id("conflict")).to_have_count(1)
+    server = live_server.pull_all("manager")
+    assert f"test_drive/{first_id}" in server and f"test_drive/{second_id}" in server
+    conflicts = [v for k, v in server.items() if k.startswith("conflict/") and v["entity"] == "demo_car"]
+    assert [(c["overwritten_value"], c["applied_value"]) for c in conflicts] == [(first_id, second_id)]

@@ -232,7 +232,7 @@ async function showTestDrives() {
 
 async function showTestDrive(id, step) {
   const shown = location.hash;
-  // Only a finished drive redraws after a sync (its document state); a form never changes under a person.
+  // A finished drive redraws after a sync (its document state); a step redraws only its conflict notice.
   const draw = await renderTestDrive(view, { session, id, step });
   if (draw && location.hash === shown) {
     redraw = draw;

@@ -28,10 +28,9 @@ export function logSummary(ctx, log) {
     ? log.end_odometer_km - log.start_odometer_km : null;
   const warning = driven === null ? null
     : distanceWarning(log.start_odometer_km, log.end_odometer_km, ctx.route ? Number(ctx.route.distance_km) : null);
-  const gauge = (prefix) => [log[`${prefix}_fuel_pct`] !== null && log[`${prefix}_fuel_pct`] !== undefined
-    ? `${t('Fuel')} ${log[`${prefix}_fuel_pct`]}%` : null,
-  log[`${prefix}_charge_pct`] !== null && log[`${prefix}_charge_pct`] !== undefined
-    ? `${t('Charge')} ${log[`${prefix}_charge_pct`]}%` : null].filter(Boolean).join(' · ');
+  const labels = { fuel: t('Fuel'), charge: t('Charge') };
+  const gauge = (prefix) => ['fuel', 'charge'].filter((g) => Number.isInteger(log[`${prefix}_${g}_pct`]))
+    .map((g) => [labels[g], ' ', log[`${prefix}_${g}_pct`], '%'].join('')).join(' · ');
   const row = (label, value, testid) => h('div', { class: 'row' }, h('dt', {}, label),
     h('dd', testid ? { 'data-testid': testid } : {}, value));
   return h('section', { class: 'card' }, h('h2', {}, t('Drive log')), h('dl', { class: 'rows' },

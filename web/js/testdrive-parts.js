@@ -4,20 +4,20 @@
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
 import { signaturePad } from './signature.js';
+import { stepAllowed } from './testdrive-model.js';
 import { kindLabel } from './testdrive-rules.js';
 import { saveDraft } from './testdrive-store.js';
 
 /** The steps of a drive, in order: [key, label]. */
 export function steps() {
   return [['eligibility', t('Eligibility')], ['agreement', t('Agreement')], ['start', t('Start')],
-    ['end', t('Return')], ['feedback', t('Feedback and sign')]];
+    ['return', t('Return')], ['feedback', t('Feedback and sign')]];
 }
 
 /** The head of every drive screen: who drives which car on which route, and the steps (links up to `reached`). */
 export function driveHead(ctx, active, { nav = true } = {}) {
   const { drive, route, car } = ctx;
   const list = steps();
-  const reachedAt = list.findIndex(([key]) => key === (ctx.reached || active));
   return h('section', { class: 'card handover-head' },
     h('div', { class: 'handover-title' },
       h('a', { class: 'back', href: '#/test-drive' }, '‹ ', t('Test drives')),
@@ -27,7 +27,7 @@ export function driveHead(ctx, active, { nav = true } = {}) {
       route ? h('span', { class: 'muted' }, `${route.name} · ${route.distance_km} km`) : null),
     nav ? h('nav', { class: 'steps', 'aria-label': t('Steps') }, list.map(([key, label], n) => {
       const props = { class: `step${key === active ? ' active' : ''}`, 'aria-current': key === active ? 'step' : null };
-      return n <= reachedAt
+      return stepAllowed(key, ctx.reached || active)
         ? h('a', { ...props, href: `#/test-drive/${drive.id}/${key}` }, h('span', { class: 'step-no' }, String(n + 1)), label)
         : h('span', { ...props, class: `${props.class} step-later` }, h('span', { class: 'step-no' }, String(n + 1)), label);
     })) : null);
@@ -63,18 +63,40 @@ export function showErrors(fields, errors) {
   return Object.keys(errors).length > 0;
 }
 
-/** The open conflicts of a drive (e.g. the car was taken by another escort while this tablet was offline). */
-export function conflictNotice(ctx) {
-  if (!ctx.conflicts || !ctx.conflicts.length) {
-    return null;
+function conflictLine(conflict, driveId) {
+  const first = (conflict.overwritten_by && conflict.overwritten_by.user) || t('another escort');
+  const second = (conflict.applied_by && conflict.applied_by.user) || t('another escort');
+  if (conflict.field === 'current_drive_id') {
+    return conflict.applied_value === driveId
+      ? t('%(first)s had already taken this car out when this drive started (recorded by %(second)s). Both drives are kept.',
+        { first, second })
+      : t('%(second)s started another drive with this car while %(first)s had it out on this drive. Both drives are kept.',
+        { first, second });
   }
-  return h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-conflict' },
-    h('h2', {}, t('This drive is in conflict with another record')),
-    ctx.conflicts.map((c) => h('p', {}, c.message || t('%(field)s: %(mine)s was replaced by %(theirs)s (%(who)s).', {
-      field: c.field, mine: JSON.stringify(c.overwritten_value), theirs: JSON.stringify(c.applied_value),
-      who: (c.applied_by && c.applied_by.user) || '?',
-    }))),
-    h('p', { class: 'muted small' }, t('The back office settles it; nothing has been lost.')));
+  if (conflict.field === 'status') {
+    return t('The car was not available (%(status)s) when this drive started.', { status: String(conflict.overwritten_value) });
+  }
+  return t('%(field)s: %(mine)s was replaced by %(theirs)s (%(who)s).', { field: conflict.field,
+    mine: JSON.stringify(conflict.overwritten_value), theirs: JSON.stringify(conflict.applied_value), who: second });
+}
+
+/** The open conflicts of a drive: its car taken by two drives (or not available) while a tablet was offline. */
+export function conflictNotice(ctx) {
+  const slot = h('div', { class: 'conflict-slot' });
+  drawConflicts(slot, ctx);
+  return slot;
+}
+
+/** Redraw the conflicts of `ctx` into a slot made by conflictNotice (after a sync, without touching the form). */
+export function drawConflicts(slot, ctx) {
+  if (!ctx.conflicts || !ctx.conflicts.length) {
+    mount(slot);
+    return;
+  }
+  mount(slot, h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-conflict' },
+    h('h2', {}, t('Conflict: the same car on two drives')),
+    ctx.conflicts.map((c) => h('p', { 'data-testid': 'drive-conflict-line' }, conflictLine(c, ctx.drive.id))),
+    h('p', { class: 'muted small' }, t('Nothing has been lost. The back office settles the conflict.'))));
 }
 
 /** A signature card for `role`; `pads` collects factories attached after mount. Strokes survive a reload. */

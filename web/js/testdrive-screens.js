@@ -12,6 +12,7 @@ import { renderEligibility } from './testdrive-eligibility.js';
 import { renderFeedback } from './testdrive-feedback.js';
 import { renderReturn, renderStart } from './testdrive-log.js';
 import { stepAllowed, stepOf } from './testdrive-model.js';
+import { drawConflicts } from './testdrive-parts.js';
 import { fleetStatusLabel, KINDS, kindLabel, localToday, reasonLabel } from './testdrive-rules.js';
 import { renderFinished } from './testdrive-sealed.js';
 import { holderOf, listDrives, loadDrive, loadFleet, saveDraft, startDrive } from './testdrive-store.js';
@@ -26,7 +27,7 @@ export function holderText(session, car, rows) {
     return '';
   }
   const drive = holder ? holder.drive : null;
-  const escort = car.out_escort_name || (drive && drive.escort_name)
+  const escort = (car.status === 'out' && car.out_by)
     || (drive && drive.escort_id === session.user.id ? (session.user.display_name || session.user.username) : null)
     || t('another escort');
   const since = car.out_since || (holder && holder.log && holder.log.start_at);
@@ -182,14 +183,23 @@ export async function renderTestDrive(view, { session, id, step }) {
   await saveDraft(session, id, { step: wanted }); // a reload, even offline, comes back here
   ctx.reached = reached;
   if (wanted === 'eligibility') {
-    return renderEligibility(view, { session, ctx });
-  }
-  if (wanted === 'agreement') {
-    return renderAgreement(view, { session, ctx });
-  }
-  if (wanted === 'start') {
+    renderEligibility(view, { session, ctx });
+  } else if (wanted === 'agreement') {
+    renderAgreement(view, { session, ctx });
+  } else if (wanted === 'start') {
     const holder = ctx.car ? holderText(session, ctx.car, await listDrives(session)) : '';
-    return renderStart(view, { session, ctx, holder });
+    renderStart(view, { session, ctx, holder });
+  } else if (wanted === 'return') {
+    renderReturn(view, { session, ctx });
+  } else {
+    renderFeedback(view, { session, ctx });
   }
-  return wanted === 'return' ? renderReturn(view, { session, ctx }) : renderFeedback(view, { session, ctx });
+  // After a sync only the conflict notice is redrawn: the form never changes under a person who is typing.
+  return async () => {
+    const fresh = await loadDrive(session, id);
+    const slot = view.querySelector('.conflict-slot');
+    if (fresh && slot) {
+      drawConflicts(slot, fresh);
+    }
+  };
 }
