@@ -393,3 +393,40 @@ def test_the_same_car_taken_offline_by_two_escorts_is_a_conflict_both_see(
     assert f"test_drive/{first_id}" in server and f"test_drive/{second_id}" in server
     conflicts = [v for k, v in server.items() if k.startswith("conflict/") and v["entity"] == "demo_car"]
     assert [(c["overwritten_value"], c["applied_value"]) for c in conflicts] == [(first_id, second_id)]
+
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def assert_masked(page) -> None:
+    """No full phone number and no full ID/licence number in the text on screen (typed input values aside)."""
+    text = page.locator("body").inner_text()
+    assert not PHONE.search(text), PHONE.search(text)
+    assert not ID_NUMBER.search(text), ID_NUMBER.search(text)
+
+
+def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet_page, tablet_context, screenshot):
+    """The customer picker shows phones as 138****8000; the licence number typed for the check is shown back
+    only masked, and the refused drive, the list and the sealed view never show either number in full."""
+    page = tablet_page
+    sign_in_tablet(page, "escort")
+    tablet_context.set_offline(True)
+    open_test_drives(page)
+    options = page.get_by_test_id("drive-customer").locator("option").all_inner_texts()
+    assert any(re.search(r"1\d\d\*{4}\d{4}", o) for o in options), options
+    assert_masked(page)
+    start_drive(page, customer=8)
+    recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400))
+    fill_licence(page, cls="C2", first_issued=recent)  # in the probation period: refused
+    assert_masked(page)
+    expect(page.get_by_test_id("licence-masked")).to_contain_text(MASKED)
+    page.get_by_test_id("check-eligibility").click()
+    expect(page.get_by_test_id("refusal")).to_be_visible()
+    assert_masked(page)
+    page.get_by_test_id("record-refusal").click()
+    expect(page.get_by_test_id("licence-masked-shown")).to_have_text(MASKED)
+    assert_masked(page)
+    screenshot(page, "test-drive-refused")
+    open_test_drives(page)
+    assert_masked(page)
