@@ -227,11 +227,11 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
 
 
 def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
-    tablet_page, tablet_context, live_server, screenshot
+    tablet_page, tablet_context, live_server, office_page, screenshot
 ):
-    """A driver whose licence class does not cover the manual car and who is still in the probation period is
-    refused, offline: each failing rule is shown at its field, the refusal is recorded with both reason codes and
-    a masked number, the drive shows as refused after a reload, and once online the server holds the refusal."""
+    """A driver still in the probation period is refused, offline: each failing rule is shown at its field, the
+    refusal is recorded with its reason codes and a masked number, the drive shows as refused after a reload, and
+    once online the server holds the refusal and the manager's report counts it under its reason."""
     page = tablet_page
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
@@ -260,6 +260,14 @@ def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
     drive = live_server.pull_all("manager")[f"test_drive/{drive_id}"]
     assert drive["outcome"] == "refused" and drive["refusal_reasons"] == codes
     assert drive["licence_masked"] == "340***********001X"
+
+    # Reported: the manager's refusal report counts it under its reason.
+    from .test_office import sign_in as office_sign_in
+
+    office_sign_in(office_page, "manager")
+    office_page.goto("/office/test-drives/reports")
+    expect(office_page.locator("#refusals")).to_contain_text("实习期")
+    screenshot(office_page, "test-drive-refusal-report")
 
 
 def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wrong(
