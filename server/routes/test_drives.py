@@ -143,14 +143,17 @@ def _car_data(car: DemoCar | None) -> tuple[dict | None, dict[str, str]]:
         return None, {"status": _("Choose one of the listed values.")}
     for name in ("vehicle_id", "current_drive_id", "out_since", "out_by"):
         form.pop(name, None)  # the server's, never a form's
+    if form.get("odometer_km", "").strip() == "":
+        form.pop("odometer_km", None)  # left blank: 0 for a new car, unchanged for an edit
+    errors: dict[str, str] = {}
+    trim_id = form.get("trim_id")
+    trim = db.session.get(Trim, trim_id) if trim_id else None
+    if (car is None or "trim_id" in form) and (trim is None or trim.store_id != g.store_id):
+        errors["trim_id"] = _("Choose a trim of this store.")
     try:
         data = DemoCarSchema().load(form, partial=car is not None)
     except ValidationError as exc:
-        return None, _errors(exc)
-    errors: dict[str, str] = {}
-    trim = db.session.get(Trim, data["trim_id"]) if data.get("trim_id") else None
-    if "trim_id" in data and (trim is None or trim.store_id != g.store_id):
-        errors["trim_id"] = _("Choose a trim of this store.")
+        return None, {**errors, **_errors(exc)}
     taken = db.session.scalar(
         select(DemoCar.id).where(
             DemoCar.store_id == g.store_id, DemoCar.vin == data.get("vin"), DemoCar.deleted.is_(False)

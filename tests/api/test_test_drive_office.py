@@ -99,6 +99,7 @@ def test_manager_adds_a_car_and_tablets_pull_it(app, client, lot, manager, datab
         ({"plate": ""}, "plate", "This field is required."),
         ({"vin": "123"}, "vin", "A VIN has 17 letters and digits."),
         ({"trim_id": ""}, "trim_id", "Choose a trim of this store."),
+        ({"trim_id": "", "plate": ""}, "trim_id", "Choose a trim of this store."),
         ({"trim_id": "no-such-trim"}, "trim_id", "Choose a trim of this store."),
         ({"odometer_km": "很多"}, "odometer_km", "Enter a whole number."),
         ({"odometer_km": "-1"}, "odometer_km", "Must be between {min} and {max}."),
