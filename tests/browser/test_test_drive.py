@@ -438,3 +438,37 @@ def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet
     screenshot(page, "test-drive-refused")
     open_test_drives(page)
     assert_masked(page)
+
+
+def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_context, tmp_path):
+    """The camera for the licence appears only once the separate consent is ticked; unticking drops the photo;
+    with consent the photo goes out as one `licence_photo` record with consent, accepted by the server."""
+    page = tablet_page
+    photo = tmp_path / "licence.png"
+    photo.write_bytes(solid_png(120, 80, (20, 120, 60)))
+    sign_in_tablet(page, "escort")
+    tablet_context.set_offline(True)
+    start_drive(page, customer=9)
+    fill_licence(page)
+    expect(page.get_by_test_id("licence-photo-input")).to_have_count(0)
+    page.get_by_test_id("photo-consent").check()
+    page.get_by_test_id("licence-photo-input").set_input_files(str(photo))
+    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(1)
+    page.get_by_test_id("photo-consent").uncheck()  # consent withdrawn: no camera, no photo
+    expect(page.get_by_test_id("licence-photo-input")).to_have_count(0)
+    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(0)
+    page.get_by_test_id("photo-consent").check()
+    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(0)
+    page.get_by_test_id("licence-photo-input").set_input_files(str(photo))
+    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(1)
+    page.get_by_test_id("check-eligibility").click()
+    expect(page).to_have_url(re.compile(r"/agreement$"))
+    outbox = page.evaluate(
+        "async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();"
+        " const db = await m.openUserDb(s.store.code, s.user.id);"
+        " return (await db.getAll('outbox')).filter((x) => x.args.entity === 'licence_photo').map((x) => x.args.set); }"
+    )
+    assert len(outbox) == 1 and outbox[0]["consent"] is True and re.fullmatch(r"[0-9a-f]{64}", outbox[0]["photo"])
+    tablet_context.set_offline(False)
+    assert sync_now(page)["ok"]
+    assert page.evaluate(REJECTIONS) == []
