@@ -29,12 +29,21 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 
 
 def _row_context(conflict: Conflict) -> dict:
+    from ..workflow.test_drive import describe_value
+
     record = conflicting_record(conflict)
+    current = current_value(conflict, record)
     return {
         "conflict": conflict,
         "record": record,
-        "current": current_value(conflict, record),
-        "label": getattr(record, "name", None) or conflict.record_id[:8],
+        "current": current,
+        "label": getattr(record, "name", None) or getattr(record, "plate", None) or conflict.record_id[:8],
+        # values a person cannot read (a drive's id) described; None: shown as they are
+        "described": {
+            "overwritten": describe_value(conflict.entity, conflict.field, conflict.overwritten_value),
+            "applied": describe_value(conflict.entity, conflict.field, conflict.applied_value),
+            "current": describe_value(conflict.entity, conflict.field, current),
+        },
     }
 
 

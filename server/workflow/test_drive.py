@@ -333,3 +333,25 @@ def purge_licence_photos(now: datetime) -> int:
                     storage.path(sha256).unlink(missing_ok=True)
             purged += 1
     return purged
+
+
+def describe_value(entity: str, field: str, value) -> str | None:
+    """A conflict value people can read where the raw one is an id: the drive that has a car out is shown as
+    its customer (surname only), escort and start. None when there is nothing to describe."""
+    if entity != "demo_car" or field != "current_drive_id" or not isinstance(value, str):
+        return None
+    from ..domain import mask_name
+    from ..i18n import localtime
+
+    drive = db.session.get(TestDrive, value)
+    if drive is None:
+        return None
+    escort = db.session.get(User, drive.escort_id)
+    log = db.session.scalar(select(TestDriveLog).where(TestDriveLog.test_drive_id == drive.id))
+    started = localtime(log.start_at) if log is not None and log.start_at else "—"
+    return _(
+        "Drive of %(customer)s with %(escort)s, out since %(start)s",
+        customer=mask_name(drive.customer_name),
+        escort=escort.display_name if escort else "—",
+        start=started,
+    )

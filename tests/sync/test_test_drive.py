@@ -307,3 +307,29 @@ def test_tablets_pull_the_fleet_rules_and_agreement(lot):
     assert rules["min_age"] == 18 and rules["class_coverage"]["C1"] == ["C1", "C2", "C3", "C4"]
     result = lot.escort.push(lot.escort.put("demo_car", lot.car_id, {"status": "out"}))["results"][0]
     assert result["error"]["code"] == "read_only"
+
+
+def test_the_car_conflict_shows_in_the_office_with_both_drives_named(lot, app, client):
+    """/office/conflicts names the car by plate and each drive by customer (masked) and escort."""
+    from tests.conftest import login
+
+    first, _ = lot.agreed()
+    second, _ = lot.agreed(tablet=lot.escort2, escort_id=lot.escort2_id)
+    lot.start(first)
+    lot.start(second, tablet=lot.escort2)
+    assert login(client, lot.manager).status_code == 303
+    page = client.get("/office/conflicts").get_data(as_text=True)
+    assert "沪A·D0001试" in page and "陈刚" in page and "周杰" in page and "张*" in page
+    assert first not in page and second not in page  # drive ids are described, not shown raw
+
+
+def test_published_schema_has_the_test_drive_entities_and_mutators(lot):
+    """/api/sync/v1/schema publishes every test-drive entity, its signature roles, and the named mutators."""
+    body = lot.escort.http.get("/api/sync/v1/schema", headers=lot.escort.headers).get_json()
+    entities = body["entities"]
+    assert entities["test_drive"]["signable"] and entities["test_drive"]["signatureRoles"] == ["customer", "escort"]
+    assert entities["test_drive_log"]["signatureRoles"] == ["escort"]
+    assert entities["demo_car"]["readOnly"] and entities["drive_rules"]["readOnly"]
+    assert "licence_masked" in entities["test_drive"]["jsonSchema"]["properties"]
+    assert "licence_number" not in entities["test_drive"]["jsonSchema"]["properties"]
+    assert {"test_drive.start", "test_drive.return"} <= set(body["mutators"])
