@@ -107,6 +107,8 @@ export function renderStart(view, { session, ctx, holder }) {
     blocked ? h('section', { class: 'card alert', role: 'alert', 'data-testid': 'car-taken' },
       h('h2', {}, t('This car is out')), h('p', {}, holder)) : null,
     h('section', { class: 'card form-card' }, h('h2', {}, t('Start of the drive')),
+      ctx.car && ctx.car.keys ? h('p', { class: 'muted', 'data-testid': 'car-keys' }, t('Keys: %(keys)s', { keys: ctx.car.keys }))
+        : null,
       h('div', { class: 'field-grid' }, Object.values(fields).map((f) => f.wrap))),
     h('section', { class: 'card form-card' }, h('h2', {}, t('Damage already on the car')),
       h('p', { class: 'muted small' }, t('Walk round the car with the customer; photograph what is already there.')),
@@ -145,7 +147,8 @@ export function renderReturn(view, { session, ctx }) {
   const warning = h('p', { class: 'state state-warning', role: 'status', 'data-testid': 'distance-warning', hidden: true });
   const drawWarning = () => {
     const end = wholeNumberField(fields.end_odometer_km.input.value).value;
-    const text = end === undefined ? null
+    // Below the start is an error of its own (shown at the field on "Return the car"), not a distance warning.
+    const text = end === undefined || end < log.start_odometer_km ? null
       : distanceWarning(log.start_odometer_km, end, ctx.route ? Number(ctx.route.distance_km) : null);
     warning.textContent = text || '';
     warning.hidden = !text;

@@ -44,6 +44,9 @@ function driveState(row) {
   if (document) {
     return document.state === 'ready' ? ['ready', t('Sealed, PDF ready')] : ['pending', t('Sealed, PDF being made')];
   }
+  if (row.sealed) {
+    return ['signed', t('Signed, waiting to sync')];
+  }
   if (log && log.end_at) {
     return ['returned', t('Returned')];
   }
@@ -76,7 +79,9 @@ export async function renderTestDriveList(view, { session }) {
     const [rows, fleet, customers] = await Promise.all([listDrives(session), loadFleet(session), listCustomers(session)]);
     const today = localToday();
     const isToday = (r) => r.drive.created_at && localToday(new Date(r.drive.created_at)) === today;
-    const mine = rows.filter((r) => r.drive.escort_id === session.user.id);
+    // Mine: today's, and any earlier one still open (not refused, not sealed) so nothing is forgotten.
+    const open = (r) => r.drive.outcome !== 'refused' && !r.sealed;
+    const mine = rows.filter((r) => r.drive.escort_id === session.user.id && (isToday(r) || open(r)));
     const others = rows.filter((r) => r.drive.escort_id !== session.user.id && isToday(r));
     const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'start-error', hidden: true });
     const say = (text) => { message.textContent = text || ''; message.hidden = !text; };
@@ -147,7 +152,7 @@ export async function renderTestDriveList(view, { session }) {
         h('h3', {}, t('Fleet')),
         fleet.cars.length ? cars : h('p', { class: 'empty' }, t('No test-drive cars on this tablet yet. Sync while online.')),
         message, start),
-      h('section', { class: 'card' }, h('h2', {}, t('My drives')),
+      h('section', { class: 'card' }, h('h2', {}, t('My drives today')),
         h('ul', { class: 'customer-list' }, mine.length ? mine.map((r) => driveRow(r, { mine: true }))
           : h('li', { class: 'empty' }, t('No test drives on this tablet yet.')))),
       others.length ? h('section', { class: 'card' }, h('h2', {}, t('Other drives of the store today')),

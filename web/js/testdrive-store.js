@@ -105,11 +105,15 @@ export async function listDrives(session) {
     entityView(db, 'test_drive_log'), loadFleet(session), readRecords(db, 'document/')]);
   const logOf = new Map([...logs.view.values()].map((l) => [l.test_drive_id, l]));
   const docs = live(documents);
-  return [...drives.view.values()].map((drive) => {
+  const rows = [];
+  for (const drive of drives.view.values()) {
     const log = logOf.get(drive.id) || null;
-    return { drive, log, car: fleet.cars.find((c) => c.id === drive.demo_car_id) || null,
-      document: log ? sealOf('test_drive_log', log.id, null, logs.mutations, docs).document : null };
-  }).sort((a, b) => String(b.drive.created_at || '').localeCompare(String(a.drive.created_at || '')));
+    const draft = await getDraft(db, draftKey(drive.id));
+    const seal = log ? sealOf('test_drive_log', log.id, (draft.sealed || {}).log, logs.mutations, docs)
+      : { sealed: null, document: null };
+    rows.push({ drive, log, car: fleet.cars.find((c) => c.id === drive.demo_car_id) || null, ...seal });
+  }
+  return rows.sort((a, b) => String(b.drive.created_at || '').localeCompare(String(a.drive.created_at || '')));
 }
 
 /** Who has `car` out: {drive, log} of the drive holding it (pulled status, or this tablet's own unsent start). */
