@@ -182,12 +182,12 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     while True:
         run = sync_now(page)
         state = page.get_by_test_id("document-state").get_attribute("data-state")
-        if state in ("ready", "failed") or time.monotonic() > deadline:
+        agreement = page.get_by_test_id("agreement-state").get_attribute("data-state")
+        if {state, agreement} <= {"ready", "failed"} or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     assert run["ok"], run
-    assert state == "ready", page.get_by_test_id("sealed").inner_text()
-    expect(page.get_by_test_id("agreement-state")).to_have_attribute("data-state", re.compile("pending|ready"))
+    assert state == agreement == "ready", page.get_by_test_id("sealed").inner_text()
     assert page.evaluate(REJECTIONS) == []
     server = live_server.pull_all("manager")
     drive = server[f"test_drive/{drive_id}"]
@@ -210,10 +210,16 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     cert = str(live_server.log_path.parent / "signing" / "cert.pem")
     tampered = bytearray(pdf)
     tampered[len(pdf) // 3] ^= 0x01
+    with page.expect_download() as agreement_download:
+        page.get_by_test_id("download-agreement").click()
+    agreement_pdf = agreement_download.value.path().read_bytes()
     with ThreadPoolExecutor(1) as pool:  # pyHanko runs its own asyncio loop
-        sealed, broken = pool.map(lambda data: check_seal(data, cert), [pdf, bytes(tampered)])
+        sealed, broken, agreement_sealed = pool.map(
+            lambda data: check_seal(data, cert), [pdf, bytes(tampered), agreement_pdf]
+        )
     assert sealed.ok, sealed
     assert not broken.ok, broken
+    assert agreement_sealed.ok and agreement_pdf != pdf, agreement_sealed
     fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"CJK|SC|Hei|Song|Noto", fonts), fonts
     text = re.sub(
@@ -260,6 +266,19 @@ def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
     drive = live_server.pull_all("manager")[f"test_drive/{drive_id}"]
     assert drive["outcome"] == "refused" and drive["refusal_reasons"] == codes
     assert drive["licence_masked"] == "340***********001X"
+
+    # A change of this drive the server refuses is shown on the drive's own screen (and kept, in the sync panel).
+    page.evaluate(
+        """async (id) => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+        const db = await m.openUserDb(s.store.code, s.user.id);
+        await m.enqueueMutation(db, 'put', { entity: 'test_drive', id, set: { driver_phone: '12345' },
+          base: { driver_phone: 0 } }); }""",
+        drive_id,
+    )
+    assert sync_now(page)["ok"]
+    page.goto(f"/tablet/#/test-drive/{drive_id}")
+    expect(page.get_by_test_id("drive-rejection")).to_be_visible()
+    assert len(page.evaluate(REJECTIONS)) == 1
 
     # Reported: the manager's refusal report counts it under its reason.
     from .test_office import sign_in as office_sign_in

@@ -89,14 +89,17 @@ export function conflictNotice(ctx) {
 
 /** Redraw the conflicts of `ctx` into a slot made by conflictNotice (after a sync, without touching the form). */
 export function drawConflicts(slot, ctx) {
-  if (!ctx.conflicts || !ctx.conflicts.length) {
-    mount(slot);
-    return;
-  }
-  mount(slot, h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-conflict' },
-    h('h2', {}, t('Conflict: the same car on two drives')),
-    ctx.conflicts.map((c) => h('p', { 'data-testid': 'drive-conflict-line' }, conflictLine(c, ctx.drive.id))),
-    h('p', { class: 'muted small' }, t('Nothing has been lost. The back office settles the conflict.'))));
+  const conflicts = ctx.conflicts || [];
+  const rejections = ctx.rejections || [];
+  mount(slot,
+    conflicts.length ? h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-conflict' },
+      h('h2', {}, t('Conflict: the same car on two drives')),
+      conflicts.map((c) => h('p', { 'data-testid': 'drive-conflict-line' }, conflictLine(c, ctx.drive.id))),
+      h('p', { class: 'muted small' }, t('Nothing has been lost. The back office settles the conflict.'))) : null,
+    rejections.length ? h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-rejection' },
+      h('h2', {}, t('The server did not accept a change of this drive')),
+      rejections.map((r) => h('p', {}, (r.error && (r.error.message || r.error.code)) || t('The server refused this change.'))),
+      h('p', { class: 'muted small' }, t('It is kept on this tablet; see the sync panel.'))) : null);
 }
 
 /** A signature card for `role`; `pads` collects factories attached after mount. Strokes survive a reload. */

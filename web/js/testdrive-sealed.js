@@ -68,6 +68,11 @@ export async function renderFinished(view, { session, id, ctx: first }) {
     const pdf = h('button', { type: 'button', class: 'button primary', 'data-testid': 'download-pdf',
       disabled: !ready || !getStatus().online }, t('Open the sealed PDF'));
     pdf.addEventListener('click', () => download(session, document, pdf, message));
+    const agreementDoc = ctx.agreement.document;
+    const agreementPdf = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'download-agreement',
+      disabled: !(agreementDoc && agreementDoc.state === 'ready' && agreementDoc.pdf_sha256) || !getStatus().online },
+    t('Open the signed agreement'));
+    agreementPdf.addEventListener('click', () => download(session, agreementDoc, agreementPdf, message));
     const log = sealed.snapshot || ctx.log || {};
     const feedback = log.feedback || {};
     mount(view, h('div', { class: 'screen handover test-drive sealed' },
@@ -88,7 +93,7 @@ export async function renderFinished(view, { session, id, ctx: first }) {
           feedback.overall ? h('div', { class: 'row' }, h('dt', {}, t('Overall satisfaction')),
             h('dd', { 'data-testid': 'overall' }, `${feedback.overall} / 5`)) : null),
         document && document.state === 'failed' && document.error ? h('p', { class: 'muted small' }, document.error) : null,
-        h('div', { class: 'actions' }, pdf),
+        h('div', { class: 'actions' }, pdf, agreementPdf),
         message),
       logSummary(ctx, log)));
   };

@@ -6,8 +6,8 @@
 import { getBytes } from './api.js';
 import { canonicalJson, contentHash, sha256Hex } from './canonical.js';
 import {
-  deviceTime, enqueueMutation, getBlob, getDraft, openUserDb, readEntity, readRecords, saveBlob, syncIdentity,
-  updateDraft,
+  deviceTime, enqueueMutation, getBlob, getDraft, openUserDb, readEntity, readRecords, readRejections, saveBlob,
+  syncIdentity, updateDraft,
 } from './db.js';
 import { uuid7 } from './customer-rules.js';
 import { compressPhoto } from './photo.js';
@@ -77,9 +77,9 @@ function conflictsOfDrive(conflicts, id) {
 /** Everything a drive screen needs, or null when this drive is not on the tablet. */
 export async function loadDrive(session, id) {
   const db = await userDb(session);
-  const [drives, logs, draft, documents, conflicts, fleet] = await Promise.all([
+  const [drives, logs, draft, documents, conflicts, fleet, rejections] = await Promise.all([
     entityView(db, 'test_drive'), entityView(db, 'test_drive_log'), getDraft(db, draftKey(id)),
-    readRecords(db, 'document/'), readRecords(db, 'conflict/'), loadFleet(session),
+    readRecords(db, 'document/'), readRecords(db, 'conflict/'), loadFleet(session), readRejections(db),
   ]);
   const drive = drives.view.get(id);
   if (!drive) {
@@ -95,6 +95,9 @@ export async function loadDrive(session, id) {
     agreement: sealOf('test_drive', id, sealed.agreement, drives.mutations, docs),
     logSeal: sealOf('test_drive_log', log ? log.id : null, sealed.log, logs.mutations, docs),
     conflicts: conflictsOfDrive(conflicts, id),
+    // Changes of this drive the server refused (also in the sync panel): shown on the drive's own screen.
+    rejections: rejections.filter((r) => r.args && (r.args.id === id || (log && r.args.id === log.id)
+      || (r.args.set && r.args.set.test_drive_id === id))),
   };
 }
 
