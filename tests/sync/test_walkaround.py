@@ -378,3 +378,24 @@ def test_a_position_without_points_for_the_trim_counts_when_time_was_spent_there
         return base["positions_covered"], flagship["positions_covered"], base["points_total"], flagship["points_total"]
 
     assert read(app, run) == (1, 0, 5, 6)
+
+
+def test_a_new_prospect_its_needs_analysis_and_walkaround_in_one_push(app, world, content):
+    """Offline, the tablet creates the customer, the needs analysis and the session, then pushes them together:
+    each may name the records created earlier in the same push (and the confirmed grade goes to the customer)."""
+    tablet = world.tablet("a1")
+    customer_id, needs_id, walkaround_id = (str(uuid.uuid4()) for _ in range(3))
+    result = tablet.push(
+        tablet.put("customer", customer_id, {"name": "新客户", "phone": "13700001111", "owner_id": world.ids["a1"]}),
+        tablet.put("needs_analysis", needs_id, needs(customer_id, consultant_id=world.ids["a1"], grade="A")),
+        tablet.put("customer", customer_id, {"grade": "A"}),
+        tablet.put(
+            "walkaround",
+            walkaround_id,
+            {**session(content, world.ids["a1"]), "customer_id": customer_id, "needs_analysis_id": needs_id},
+        ),
+    )
+    assert [r["outcome"] for r in result["results"]] == ["applied"] * 4, result
+    state = tablet.pull_all()
+    assert state[f"walkaround/{walkaround_id}"]["needs_analysis_id"] == needs_id
+    assert state[f"customer/{customer_id}"]["grade"] == "A"
