@@ -23,6 +23,7 @@ def create_app(config: type | None = None) -> Flask:
     # 1. Configuration: environment first, a test subclass on top.
     app = Flask(__name__, static_folder=str(WEB), static_url_path="/static", instance_relative_config=True)
     app.config.from_object(config or Config)
+    app.json = errors.StrictJSONProvider(app)  # no NaN/Infinity in request bodies (see errors.py)
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)  # also makes instance/ for SQLite
 
     # 2. Extensions.

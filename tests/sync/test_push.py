@@ -6,6 +6,7 @@ Data is made in short app contexts; requests are made outside them (they would s
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -120,6 +121,23 @@ def test_a_body_that_is_not_json_is_400(world, data):
     response = raw_push(tablet, None, data=data, content_type="application/json")
     assert response.status_code == 400
     assert set(response.get_json()) == {"code", "message", "errors"}
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_number_is_400_and_the_queue_moves_on(app, world, constant):
+    """Python reads NaN/Infinity, PostgreSQL's JSON refuses them at commit: refused up front, the tablet's next
+    push (with the value fixed) is processed, and nothing of the bad one was stored."""
+    tablet = world.tablet("a1")
+    record = "00000000-0000-4000-8000-000000000001"
+    good = {"clientID": tablet.client, "id": 1, "name": "put", "args": {"entity": "customer", "id": record, "set": NEW}}
+    text = json.dumps({"clientGroupID": tablet.group, "mutations": [good]}, ensure_ascii=False)
+    bad = text.replace('"grade": "H"', f'"grade": "H", "budget": {constant}')
+    assert constant in bad
+    response = raw_push(tablet, None, data=bad.encode(), content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["code"] == "bad_request"
+    assert customer(app, record) is None and last_mutation_id(app, tablet.client) == 0
+    assert raw_push(tablet, {"clientGroupID": tablet.group, "mutations": [good]}).status_code == 200
+    assert customer(app, record)["name"] == "张三"
 
 
 def test_a_json_body_without_json_content_type_is_400(world):
