@@ -473,3 +473,58 @@ def test_pulled_pictures_are_downloaded_once_checked_and_never_sent_back(landsca
     result = page.evaluate(FETCH_PULLED, fake)
     assert result["fetched"] == 0 and missing not in result["shas"]
     assert sync_now(page)["ok"], "an unknown picture does not stop the sync"
+
+
+def test_a_new_prospect_gets_a_needs_analysis_and_a_walk_around_offline_and_all_of_it_syncs(landscape, live_server):
+    """A walk-in who is not in the system yet: offline, the consultant creates the customer with the usual form,
+    answers the five questions and starts the walk-around straight from them; after two positions the consultant
+    goes back to the customer's file, which offers to resume; resuming opens the position where it stopped. Back
+    online, the customer, the needs analysis and the unfinished walk-around (in progress, at that position) are
+    applied in one sync, none refused."""
+    context, page = landscape
+    sign_in_tablet(page)
+    context.set_offline(True)
+    name = f"林{uuid.uuid4().hex[:4]}"
+    page.goto("/tablet/#/customers/new")
+    page.locator("#customer-name").fill(name)
+    page.locator("#customer-phone").fill("139 1234 5678")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_test_id("customer-name")).to_have_text(name)
+    customer_id = page.url.rsplit("/", 1)[1]
+    expect(page.get_by_test_id("walkaround-card")).to_contain_text(text(live_server, "No needs analysis yet."))
+
+    page.get_by_test_id("open-needs").click()
+    page.locator("#timeline-choice [data-code='7d']").click()
+    page.locator("#focus_topics-chips [data-code=technology]").click()
+    expect(page.get_by_test_id("suggested-grade").locator("strong")).to_have_text("B")  # no budget, decider unknown
+    page.get_by_test_id("save-needs-walk").click()
+    expect(page.locator("#walkaround-topics [data-code=technology]")).to_have_attribute("aria-checked", "true")
+    page.get_by_test_id("walkaround-go").click()
+    first = page.get_by_test_id("point").first.get_attribute("data-point")
+    pressed(page, first, "presented").click()
+    page.get_by_test_id("next-position").click()
+    expect(page).to_have_url(re.compile("/2$"))
+    page.locator(".walk-title .back").click()
+
+    row = page.get_by_test_id("customer-walkaround")
+    expect(row).to_have_attribute("data-status", "in_progress")
+    row.click()
+    expect(page).to_have_url(re.compile("/2$"))
+    expect(page.get_by_test_id("position-tab-1")).to_have_class(re.compile("covered"))
+
+    context.set_offline(False)
+    run = sync_now(page)
+    assert run["ok"], run
+    rejections = page.evaluate(
+        "async () => { const db = await import('/static/js/db.js'); const s = await db.getSession();"
+        " return (await db.readRejections(await db.openUserDb(s.store.code, s.user.id))); }"
+    )
+    assert not rejections, [(r["args"]["entity"], r["error"]) for r in rejections]
+    server = live_server.pull_all("manager")
+    assert server[f"customer/{customer_id}"]["name"] == name and server[f"customer/{customer_id}"]["grade"] == "B"
+    needs = [v for k, v in server.items() if k.startswith("needs_analysis/") and v["customer_id"] == customer_id]
+    assert [(n["timeline"], n["grade"], n["focus_topics"]) for n in needs] == [("7d", "B", ["technology"])]
+    walks = [v for k, v in server.items() if k.startswith("walkaround/") and v["customer_id"] == customer_id]
+    assert len(walks) == 1 and walks[0]["status"] == "in_progress"
+    assert walks[0]["current_position"] == "front"  # the second position of variant A, where it stopped
+    assert walks[0]["positions"]["front_left"]["points"][first]["presented"]
