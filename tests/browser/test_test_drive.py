@@ -461,7 +461,8 @@ def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet
 
 def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_context, tmp_path):
     """The camera for the licence appears only once the separate consent is ticked; unticking drops the photo;
-    with consent the photo goes out as one `licence_photo` record with consent, accepted by the server."""
+    with consent the photo goes out as one `licence_photo` record with consent, accepted by the server, after
+    which the tablet no longer keeps its copy."""
     page = tablet_page
     photo = tmp_path / "licence.png"
     photo.write_bytes(solid_png(120, 80, (20, 120, 60)))
@@ -488,6 +489,15 @@ def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_
         " return (await db.getAll('outbox')).filter((x) => x.args.entity === 'licence_photo').map((x) => x.args.set); }"
     )
     assert len(outbox) == 1 and outbox[0]["consent"] is True and re.fullmatch(r"[0-9a-f]{64}", outbox[0]["photo"])
+    sha = outbox[0]["photo"]
+    has_blob = """async (sha) => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+      return Boolean(await m.getBlob(await m.openUserDb(s.store.code, s.user.id), sha)); }"""
+    assert page.evaluate(has_blob, sha)  # kept on the tablet until the server has it
     tablet_context.set_offline(False)
     assert sync_now(page)["ok"]
     assert page.evaluate(REJECTIONS) == []
+    # The server has it now (kept there for the store's retention period): the tablet drops its copy.
+    deadline = time.monotonic() + 10
+    while page.evaluate(has_blob, sha) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not page.evaluate(has_blob, sha)

@@ -375,6 +375,17 @@ export async function getBlob(db, sha256) {
   return db.get('blobs', sha256);
 }
 
+/** Forget an uploaded blob that must not stay on the tablet (a licence photo, PIPL); never one still to send. */
+export async function forgetUploadedBlob(db, sha256) {
+  const tx = db.transaction('blobs', 'readwrite');
+  const entry = await tx.store.get(sha256);
+  if (entry && entry.uploaded) {
+    await tx.store.delete(sha256);
+  }
+  await tx.done;
+  return Boolean(entry && entry.uploaded);
+}
+
 /** One local draft ({key, ...}) or an empty one. */
 export async function getDraft(db, key) {
   return (await db.get('drafts', key)) || { key };

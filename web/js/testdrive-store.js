@@ -6,13 +6,13 @@
 import { getBytes } from './api.js';
 import { canonicalJson, contentHash, sha256Hex } from './canonical.js';
 import {
-  deviceTime, enqueueMutation, getBlob, getDraft, openUserDb, readEntity, readRecords, readRejections, saveBlob,
+  deviceTime, enqueueMutation, forgetUploadedBlob, getBlob, getDraft, getSession, openUserDb, readEntity, readRecords, readRejections, saveBlob,
   syncIdentity, updateDraft,
 } from './db.js';
 import { uuid7 } from './customer-rules.js';
 import { compressPhoto } from './photo.js';
 import { buildView } from './rebase.js';
-import { syncSoon } from './sync.js';
+import { onSynced, syncSoon } from './sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './testdrive-model.js';
 
 // The named mutators set fields like a put; replayed as one here so the screen shows them before a pull.
@@ -188,6 +188,8 @@ export function saveLicencePhoto(session, id, { photo, consentVersion }) {
       taken_at: deviceTime() };
     await enqueueMutation(db, 'put', { entity: 'licence_photo', id: photoId, set,
       base: Object.fromEntries(Object.keys(set).map((f) => [f, 0])) });
+    // Remembered so the local copy is dropped once the server has it (forgetSentLicencePhotos).
+    await updateDraft(db, draftKey(id), (d) => ({ photoSent: photo, eligibility: { ...(d.eligibility || {}), photo: null } }));
     syncSoon();
     return photoId;
   });
@@ -196,6 +198,30 @@ export function saveLicencePhoto(session, id, { photo, consentVersion }) {
 function pick(values, fields) {
   return Object.fromEntries(fields.filter((f) => f in values).map((f) => [f, values[f]]));
 }
+
+/** Drop the tablet's copy of every licence photo the server has received (its `licence_photo` record is no
+ *  longer in the outbox and the blob is uploaded): the server keeps it for the retention period, the tablet not. */
+export async function forgetSentLicencePhotos(session) {
+  const db = await userDb(session);
+  const pending = (await db.getAll('outbox')).filter((m) => m.args && m.args.entity === 'licence_photo')
+    .map((m) => m.args.set && m.args.set.photo);
+  const drafts = (await db.getAll('drafts')).filter((d) => d.key.startsWith('test_drive/') && d.photoSent);
+  let forgotten = 0;
+  for (const draft of drafts) {
+    if (!pending.includes(draft.photoSent) && await forgetUploadedBlob(db, draft.photoSent)) {
+      await updateDraft(db, draft.key, { photoSent: null });
+      forgotten += 1;
+    }
+  }
+  return forgotten;
+}
+
+onSynced(async () => {
+  const session = await getSession();
+  if (session && session.user) {
+    await forgetSentLicencePhotos(session);
+  }
+});
 
 /** Start the drive (`test_drive.start`: the server marks the car out); resolves to the log id. */
 export function startLog(session, id, values) {
