@@ -3,6 +3,7 @@ a route, checks the licence (GB 11643 check digit on the tablet, only a masked n
 accepted and signed by customer and escort, logs the car out (odometer, fuel, damage already there) and back in,
 records the customer's feedback, and both sign the log — all with no network, with a reload in the middle.
 Back online the server seals both records and renders the PDF, which the tablet downloads and the test verifies.
+The fleet (two escorts, one car), masking and the licence photo are in test_test_drive_fleet.py.
 """
 
 from __future__ import annotations
@@ -21,79 +22,20 @@ from playwright.sync_api import expect
 from tests.images import solid_png
 
 from .conftest import SCREENSHOTS, sign_in_tablet, sync_now
-from .test_handover import draw_signature as draw_strokes
+from .testdrive_steps import (
+    DUMP_IDB,
+    LICENCE,
+    MASKED,
+    REJECTIONS,
+    draw_signature,
+    fill_gauges,
+    fill_licence,
+    open_test_drives,
+    sign_agreement,
+    start_drive,
+)
 
 pytestmark = pytest.mark.browser
-
-LICENCE = "11010519491231002X"  # domain.md §8.3 test vector: valid, born 1949-12-31
-MASKED = "110***********002X"
-
-
-def draw_signature(page, testid: str) -> None:
-    """Sign on pad `testid` with the mouse, after scrolling it into view (the pads sit below the fold)."""
-    page.get_by_test_id(testid).scroll_into_view_if_needed()
-    draw_strokes(page, testid)
-
-
-def open_test_drives(page) -> None:
-    """From the home screen to the test-drive list."""
-    page.goto("/tablet/#/home")
-    page.get_by_test_id("test-drive-entry").click()
-    expect(page.get_by_test_id("drive-start")).to_be_visible()
-
-
-def start_drive(page, *, plate: str | None = None, customer: int = 1) -> str:
-    """Start a drive for the `customer`-th customer in the picker with an available car (or `plate`); returns its id."""
-    open_test_drives(page)
-    page.get_by_test_id("drive-customer").select_option(index=customer)
-    car = (
-        page.locator(f"[data-testid=fleet-car][data-plate='{plate}']")
-        if plate
-        else page.locator("[data-testid=fleet-car][data-status=available]").first
-    )
-    car.click()
-    page.get_by_test_id("drive-start").click()
-    expect(page).to_have_url(re.compile(r"#/test-drive/[0-9a-f-]{36}/eligibility$"))
-    return page.url.split("#/test-drive/")[1].split("/")[0]
-
-
-def fill_licence(
-    page, *, number: str = LICENCE, cls: str = "C1", valid_to: str = "2031-06-30", first_issued: str = "2005-03-01"
-) -> None:
-    """Type a licence into the eligibility form (mainland: the birth date comes from the number)."""
-    page.get_by_test_id("input-licence_number").fill(number)
-    page.get_by_test_id("input-licence_class").select_option(cls)
-    page.get_by_test_id("input-licence_valid_to").fill(valid_to)
-    page.get_by_test_id("input-licence_first_issued").fill(first_issued)
-
-
-def sign_agreement(page) -> None:
-    """Accept the agreement, both sign, seal; lands on the start step."""
-    expect(page.get_by_test_id("agreement-text")).to_be_visible()
-    page.get_by_test_id("agreement-accepted").check()
-    draw_signature(page, "pad-customer")
-    draw_signature(page, "pad-escort")
-    page.get_by_test_id("sign-agreement").click()
-    expect(page).to_have_url(re.compile(r"/start$"))
-
-
-def fill_gauges(page, prefix: str, value: str) -> None:
-    """Fill the fuel and/or charge fields the car asks for (petrol: fuel, electric: charge, plug-in: both)."""
-    page.get_by_test_id(f"input-{prefix}_odometer_km").wait_for()  # the step is drawn after its URL changes
-    for gauge in ("fuel", "charge"):
-        field = page.get_by_test_id(f"input-{prefix}_{gauge}_pct")
-        if field.count():
-            field.fill(value)
-
-
-#: In-page: everything this user's database holds that could carry a licence number (outbox, acked, drafts,
-#: records), as one JSON text; and how many rejections are stored.
-DUMP_IDB = """async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();
-  const db = await m.openUserDb(s.store.code, s.user.id);
-  const stores = ['outbox', 'acked', 'drafts', 'records'];
-  return JSON.stringify(await Promise.all(stores.map((name) => db.getAll(name)))); }"""
-REJECTIONS = """async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();
-  return (await m.readRejections(await m.openUserDb(s.store.code, s.user.id))).map((r) => r.error); }"""
 
 
 def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
@@ -341,163 +283,3 @@ def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wro
     page.get_by_test_id("return-car").click()
     expect(page).to_have_url(re.compile(r"/feedback$"))
     expect(page.get_by_test_id("distance-warning")).to_be_visible()
-
-
-def drive_to_start(page, plate: str, customer: int) -> str:
-    """Start a drive with car `plate`, pass eligibility and the agreement, start it; returns the drive id."""
-    drive_id = start_drive(page, plate=plate, customer=customer)
-    fill_licence(page)
-    page.get_by_test_id("check-eligibility").click()
-    sign_agreement(page)
-    fill_gauges(page, "start", "70")
-    page.get_by_test_id("start-drive").click()
-    expect(page).to_have_url(re.compile(r"/return$"))
-    return drive_id
-
-
-def available_plate(page, nth: int = 0) -> str:
-    """The plate of the `nth` available car in the fleet list."""
-    open_test_drives(page)
-    return page.locator("[data-testid=fleet-car][data-status=available]").nth(nth).get_attribute("data-plate")
-
-
-def test_a_car_out_with_one_escort_cannot_be_taken_by_another(tablet_page, new_tablet, screenshot):
-    """Online: once 陈刚 has a car out, 黄磊's tablet shows it out with his name, and choosing it answers with
-    that message instead of starting a drive."""
-    first = tablet_page
-    sign_in_tablet(first, "escort")
-    plate = available_plate(first)
-    drive_to_start(first, plate, customer=4)
-    assert sync_now(first)["ok"]
-
-    _context, second = new_tablet()
-    sign_in_tablet(second, "escort2")
-    open_test_drives(second)
-    car = second.locator(f"[data-testid=fleet-car][data-plate='{plate}']")
-    expect(car).to_have_attribute("data-status", "out")
-    expect(car.get_by_test_id("car-holder")).to_contain_text("陈刚")
-    second.get_by_test_id("drive-customer").select_option(index=5)
-    car.click()
-    expect(second.get_by_test_id("start-error")).to_contain_text("陈刚")
-    second.get_by_test_id("drive-start").click()  # the taken car was never chosen: no drive starts
-    expect(second.get_by_test_id("start-error")).to_contain_text("请选择一辆可用的车")
-    expect(second).to_have_url(re.compile(r"#/test-drive$"))
-    screenshot(second, "test-drive-car-taken")
-
-
-def test_the_same_car_taken_offline_by_two_escorts_is_a_conflict_both_see(
-    tablet_page, tablet_context, new_tablet, live_server, screenshot
-):
-    """Offline, two escorts take the same available car. After both sync, the server keeps both drives and one
-    conflict on the car; each tablet shows it on its drive screen, naming the other escort, and in its sync
-    panel — nothing is rejected or lost."""
-    first = tablet_page
-    sign_in_tablet(first, "escort")
-    second_context, second = new_tablet()
-    sign_in_tablet(second, "escort2")
-    plate = available_plate(first)
-    tablet_context.set_offline(True)
-    second_context.set_offline(True)
-    first_id = drive_to_start(first, plate, customer=6)
-    second_id = drive_to_start(second, plate, customer=7)
-
-    tablet_context.set_offline(False)
-    assert sync_now(first)["ok"]
-    second_context.set_offline(False)
-    assert sync_now(second)["ok"]
-    assert sync_now(first)["ok"]
-    for page, other in ((first, "黄磊"), (second, "陈刚")):
-        expect(page.get_by_test_id("drive-conflict")).to_be_visible()  # redrawn after the sync, form untouched
-        expect(page.get_by_test_id("drive-conflict")).to_contain_text(other)
-        assert page.evaluate(REJECTIONS) == []
-    screenshot(first, "test-drive-conflict-first")
-    screenshot(second, "test-drive-conflict-second")
-    for page in (first, second):  # and in the sync panel's "needs a person" list
-        page.goto("/tablet/#/home")
-        page.get_by_test_id("open-sync-panel").click()
-        expect(page.get_by_test_id("conflict")).to_have_count(1)
-    server = live_server.pull_all("manager")
-    assert f"test_drive/{first_id}" in server and f"test_drive/{second_id}" in server
-    conflicts = [v for k, v in server.items() if k.startswith("conflict/") and v["entity"] == "demo_car"]
-    assert [(c["overwritten_value"], c["applied_value"]) for c in conflicts] == [(first_id, second_id)]
-
-
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-ID_NUMBER = re.compile(r"\d{17}[\dX]")
-
-
-def assert_masked(page) -> None:
-    """No full phone number and no full ID/licence number in the text on screen (typed input values aside)."""
-    text = page.locator("body").inner_text()
-    assert not PHONE.search(text), PHONE.search(text)
-    assert not ID_NUMBER.search(text), ID_NUMBER.search(text)
-
-
-def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet_page, tablet_context, screenshot):
-    """The customer picker shows phones as 138****8000; the licence number typed for the check is shown back
-    only masked, and the refused drive, the list and the sealed view never show either number in full."""
-    page = tablet_page
-    sign_in_tablet(page, "escort")
-    tablet_context.set_offline(True)
-    open_test_drives(page)
-    options = page.get_by_test_id("drive-customer").locator("option").all_inner_texts()
-    assert any(re.search(r"1\d\d\*{4}\d{4}", o) for o in options), options
-    assert_masked(page)
-    start_drive(page, customer=8)
-    recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400))
-    fill_licence(page, cls="C2", first_issued=recent)  # in the probation period: refused
-    assert_masked(page)
-    expect(page.get_by_test_id("licence-masked")).to_contain_text(MASKED)
-    page.get_by_test_id("check-eligibility").click()
-    expect(page.get_by_test_id("refusal")).to_be_visible()
-    assert_masked(page)
-    page.get_by_test_id("record-refusal").click()
-    expect(page.get_by_test_id("licence-masked-shown")).to_have_text(MASKED)
-    assert_masked(page)
-    screenshot(page, "test-drive-refused")
-    open_test_drives(page)
-    assert_masked(page)
-
-
-def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_context, tmp_path):
-    """The camera for the licence appears only once the separate consent is ticked; unticking drops the photo;
-    with consent the photo goes out as one `licence_photo` record with consent, accepted by the server, after
-    which the tablet no longer keeps its copy."""
-    page = tablet_page
-    photo = tmp_path / "licence.png"
-    photo.write_bytes(solid_png(120, 80, (20, 120, 60)))
-    sign_in_tablet(page, "escort")
-    tablet_context.set_offline(True)
-    start_drive(page, customer=9)
-    fill_licence(page)
-    expect(page.get_by_test_id("licence-photo-input")).to_have_count(0)
-    page.get_by_test_id("photo-consent").check()
-    page.get_by_test_id("licence-photo-input").set_input_files(str(photo))
-    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(1)
-    page.get_by_test_id("photo-consent").uncheck()  # consent withdrawn: no camera, no photo
-    expect(page.get_by_test_id("licence-photo-input")).to_have_count(0)
-    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(0)
-    page.get_by_test_id("photo-consent").check()
-    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(0)
-    page.get_by_test_id("licence-photo-input").set_input_files(str(photo))
-    expect(page.locator(".photo-area [data-testid=photo-thumb]")).to_have_count(1)
-    page.get_by_test_id("check-eligibility").click()
-    expect(page).to_have_url(re.compile(r"/agreement$"))
-    outbox = page.evaluate(
-        "async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();"
-        " const db = await m.openUserDb(s.store.code, s.user.id);"
-        " return (await db.getAll('outbox')).filter((x) => x.args.entity === 'licence_photo').map((x) => x.args.set); }"
-    )
-    assert len(outbox) == 1 and outbox[0]["consent"] is True and re.fullmatch(r"[0-9a-f]{64}", outbox[0]["photo"])
-    sha = outbox[0]["photo"]
-    has_blob = """async (sha) => { const m = await import('/static/js/db.js'); const s = await m.getSession();
-      return Boolean(await m.getBlob(await m.openUserDb(s.store.code, s.user.id), sha)); }"""
-    assert page.evaluate(has_blob, sha)  # kept on the tablet until the server has it
-    tablet_context.set_offline(False)
-    assert sync_now(page)["ok"]
-    assert page.evaluate(REJECTIONS) == []
-    # The server has it now (kept there for the store's retention period): the tablet drops its copy.
-    deadline = time.monotonic() + 10
-    while page.evaluate(has_blob, sha) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not page.evaluate(has_blob, sha)
