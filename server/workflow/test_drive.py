@@ -37,7 +37,13 @@ AGREEMENTS = Path(__file__).resolve().parent.parent / "documents" / "agreements"
 
 
 def _mine(model, record_id, store_id: int):
-    record = db.session.get(model, record_id) if isinstance(record_id, str) and record_id else None
+    """The record of this store with this id — also one an earlier mutation of the same push created, which the
+    push's fast pass keeps pending (unflushed), so `session.get` alone does not see it."""
+    if not isinstance(record_id, str) or not record_id:
+        return None
+    record = db.session.get(model, record_id)
+    if record is None:
+        record = next((o for o in db.session.new if isinstance(o, model) and o.id == record_id), None)
     return record if record is not None and record.store_id == store_id else None
 
 

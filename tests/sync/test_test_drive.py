@@ -333,3 +333,21 @@ def test_published_schema_has_the_test_drive_entities_and_mutators(lot):
     assert "licence_masked" in entities["test_drive"]["jsonSchema"]["properties"]
     assert "licence_number" not in entities["test_drive"]["jsonSchema"]["properties"]
     assert {"test_drive.start", "test_drive.return"} <= set(body["mutators"])
+
+
+def test_records_made_earlier_in_the_same_push_are_found(lot, app):
+    """A walk-in's customer file and its drive pushed together apply; so do a drive and its consented photo."""
+    customer_id, drive_id, second = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    customer = {"name": "王五", "phone": "13900001111", "grade": "A", "source": "walk_in", "owner_id": None}
+    result = lot.consultant.push(
+        lot.consultant.put("customer", customer_id, customer),
+        lot.consultant.put("test_drive", drive_id, lot.drive(customer_id=customer_id, outcome="pending")),
+    )
+    assert [r["outcome"] for r in result["results"]] == ["applied"] * 2, result
+    photo = lot.upload(b"\x89PNG one push")
+    photo_values = {"test_drive_id": second, "photo": photo, "consent": True, "consent_version": "licence-photo-1"}
+    result = lot.escort.push(
+        lot.escort.put("test_drive", second, lot.drive()),
+        lot.escort.put("licence_photo", str(uuid.uuid4()), photo_values),
+    )
+    assert [r["outcome"] for r in result["results"]] == ["applied"] * 2, result
