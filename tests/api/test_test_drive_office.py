@@ -222,3 +222,34 @@ def test_escorts_and_consultants_have_no_office_pages(client, lot, database):
     login(client, escort)
     assert client.get("/office/test-drives").status_code == 403
     assert client.get("/office/fleet").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("changes", "source"),
+    [
+        ({"odometer_km": "十万"}, "Enter a whole number."),
+        ({"status": "out"}, "Choose one of the listed values."),
+        ({"plate": ""}, "This field is required."),
+        ({"insurance_until": "明年"}, "Use a date like 2026-12-31."),
+    ],
+)
+def test_garbage_car_edit_changes_nothing(client, lot, manager, database, changes, source):
+    """Editing a car with a bad field is refused with its message; the car stays as it was."""
+    with database() as session:
+        before = session.get(DemoCar, lot.car_id).values()
+    response = client.post(f"/office/fleet/{lot.car_id}", data={"csrf_token": manager, **changes})
+    assert response.status_code == 422
+    assert message(source, "zh_CN") in field_errors(response), field_errors(response)
+    with database() as session:
+        assert session.get(DemoCar, lot.car_id).values() == before
+
+
+def test_another_stores_car_is_not_found(client, lot, manager, database):
+    """A car id of another store answers 404 to the edit form and the save."""
+    from tests.factories import make_demo_car, make_series, make_store, make_trim
+
+    with database():
+        other = make_demo_car(make_trim(make_series(make_store("OTHER"))), vin="LKHSA20STA0000077")
+        other_id = other.id
+    assert client.get(f"/office/fleet/{other_id}").status_code == 404
+    assert client.post(f"/office/fleet/{other_id}", data={"csrf_token": manager, "plate": "x"}).status_code == 404
