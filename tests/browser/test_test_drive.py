@@ -237,7 +237,8 @@ def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wro
     """Garbage in the forms: a first-issued date in the future, a licence valid only before it was issued, a
     mistyped licence number, letters in the odometer, a return odometer below the start and a return before the
     start each show a message at their field; nothing moves on and no start or return is queued until they are
-    fixed. A distance far from the route's is a warning, not an error."""
+    fixed. A distance far from the route's is a warning, not an error. The log cannot be sealed without the
+    escort's signature, and is accepted with it alone (the customer's is optional)."""
     page = tablet_page
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
@@ -283,3 +284,16 @@ def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wro
     page.get_by_test_id("return-car").click()
     expect(page).to_have_url(re.compile(r"/feedback$"))
     expect(page.get_by_test_id("distance-warning")).to_be_visible()
+
+    # The log needs the escort's signature; the customer's is optional (they may have left). Sealed with the
+    # escort's alone, it is accepted by the server.
+    page.locator("[data-testid=score-overall] [data-score='3']").click()
+    page.get_by_test_id("sign-log").click()
+    expect(page.get_by_test_id("log-error")).to_be_visible()  # the escort has not signed
+    draw_signature(page, "pad-escort")
+    page.get_by_test_id("sign-log").click()
+    expect(page.get_by_test_id("sealed")).to_be_visible()
+    tablet_context.set_offline(False)
+    assert sync_now(page)["ok"]
+    assert page.evaluate(REJECTIONS) == []
+    expect(page.get_by_test_id("document-state")).not_to_have_attribute("data-state", "signed")

@@ -91,9 +91,8 @@ export function renderFeedback(view, { session, ctx }) {
     if (showErrors(rows, feedbackErrors(clean))) {
       return;
     }
-    const signatures = await collectSignatures(pads, error, {
-      customer: t('The customer has not signed.'), escort: t('The escort has not signed.'),
-    });
+    // The escort must sign the log; the customer signs the feedback when they are still there (optional).
+    const signatures = await collectSignatures(pads, error, { escort: t('The escort has not signed.') });
     if (!signatures) {
       return;
     }
@@ -123,7 +122,7 @@ export function renderFeedback(view, { session, ctx }) {
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('Purchase intention')), intention)),
     padCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'log',
       defaultName: session.user.display_name || session.user.username, pads: factories, onAct: acted }),
-    padCard(session, ctx, { role: 'customer', title: t('Customer signature'), key: 'log',
+    padCard(session, ctx, { role: 'customer', title: t('Customer signature (optional)'), key: 'log',
       defaultName: ctx.drive.driver_name || ctx.drive.customer_name, pads: factories, onAct: acted }),
     error,
     sign));

@@ -131,9 +131,10 @@ export function padCard(session, ctx, { role, title, defaultName, key, pads, onA
       h('span', { class: 'signature-hint', 'aria-hidden': 'true' }, t('Sign here'))));
 }
 
-/** Check the pads and return [signatures] or null after showing why in `error`. */
+/** Check the pads and return [signatures] or null after showing why in `error`; a pad whose role is not in
+ *  `labels` is optional (left out when blank). */
 export async function collectSignatures(pads, error, labels) {
-  const unsigned = pads.filter((p) => p.pad.isEmpty() || !p.name.value.trim());
+  const unsigned = pads.filter((p) => p.role in labels && (p.pad.isEmpty() || !p.name.value.trim()));
   if (unsigned.length) {
     error.textContent = unsigned.map((p) => labels[p.role]).join(' ');
     error.hidden = false;
@@ -141,7 +142,7 @@ export async function collectSignatures(pads, error, labels) {
     return null;
   }
   const signatures = [];
-  for (const p of pads) {
+  for (const p of pads.filter((pad) => !pad.pad.isEmpty() && pad.name.value.trim())) {
     signatures.push({ role: p.role, name: p.name.value.trim(), blob: await p.pad.toPng() });
   }
   return signatures;
