@@ -20,6 +20,7 @@ const DEBOUNCE_MS = 300;
 const PERIOD_MS = 30_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
+const BLOB_FETCHES = 4;
 
 /** Blobs made elsewhere that the tablet must hold to work offline: entity → the SHA-256 references of one pulled
  *  value. They are downloaded after each pull (only those not on the tablet yet) into the blobs store. */
@@ -87,11 +88,14 @@ export async function fetchPulledBlobs(db, token) {
       }
     }
   }
-  let fetched = 0;
+  const missing = [];
   for (const sha256 of wanted) {
-    if (await getBlob(db, sha256)) {
-      continue;
+    if (!(await getBlob(db, sha256))) {
+      missing.push(sha256);
     }
+  }
+  let fetched = 0;
+  const fetchOne = async (sha256) => {
     const answer = await getBytes(`/api/sync/v1/blobs/${sha256}`, { token });
     if (answer.status === 401) {
       check(answer);
@@ -102,7 +106,14 @@ export async function fetchPulledBlobs(db, token) {
     } else {
       console.warn(`sync: blob ${sha256} not fetched (${answer.status})`);
     }
-  }
+  };
+  // A few downloads at a time: the first sync of a store's content is dozens of small pictures.
+  const workers = Array.from({ length: Math.min(BLOB_FETCHES, missing.length) }, async () => {
+    while (missing.length) {
+      await fetchOne(missing.shift());
+    }
+  });
+  await Promise.all(workers);
   return fetched;
 }
 
