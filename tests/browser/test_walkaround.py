@@ -266,6 +266,9 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
         if number == 3 and len(codes) > 1:
             pressed(page, codes[1], "objection").click()  # an objection also counts as presented
             marks[codes[1]] = {"objection", "presented"}
+            note = page.locator(f"[data-point={codes[1]}] [data-testid=objection-note]")
+            note.fill("担心保养费用高")
+            note.blur()
         marked[position["code"]] = marks
         if number == 1:
             screen(page, "walkaround-position-1")
@@ -281,6 +284,10 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
                 for kind in ("presented", "interest", "objection"):
                     expect(pressed(page, code, kind)).to_have_attribute("aria-pressed", str(kind in kinds).lower())
             assert seconds_shown(page, "position-time") >= before - 1, "the time of the position is kept"
+            if len(codes) > 1:
+                expect(page.locator(f"[data-point={codes[1]}] [data-testid=objection-note]")).to_have_value(
+                    "担心保养费用高"
+                )
             screen(page, "walkaround-position-3-after-reload")
         if position["code"] in ("rear_seat", "driver_seat"):
             page.get_by_test_id("flag-sat_in").check()
@@ -293,6 +300,7 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
     expect(page.get_by_test_id("summary-coverage")).to_have_text("6/6")
     expect(page.get_by_test_id("summary-interests")).to_have_text("1")
     expect(page.get_by_test_id("summary-objections")).to_have_text("1")
+    expect(page.get_by_test_id("summary-objection")).to_contain_text("担心保养费用高")
     presented = sum(len(m) for m in marked.values())
     expect(page.get_by_test_id("summary-presented")).to_have_text(str(presented))
     expect(page.get_by_test_id("summary-brochure")).to_have_text(text(live_server, "Yes"))
@@ -336,6 +344,8 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
             assert got == kinds, (code, point, got)
     assert walk["positions"]["front_left"]["seconds"] >= 0 and walk["positions"]["side"]["seconds"] >= 2
     assert walk["positions"]["driver_seat"]["sat_in"]
+    objected = [p for p in walk["positions"]["side"]["points"].values() if p["objection"]]
+    assert [p["note"] for p in objected] == ["担心保养费用高"]
 
     # The office: the customer's page and the walk-around report show the session.
     from server.domain import mask_name

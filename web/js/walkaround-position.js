@@ -8,7 +8,8 @@ import { localized } from './handover-rules.js';
 import { t } from './i18n.js';
 import { topicLabel } from './needs-rules.js';
 import {
-  addTime, clock, MARKS, orderedPoints, SEAT_POSITIONS, setFlag, summarize, positionsRecord, toggleMark,
+  addTime, clock, MARKS, NOTE_MAX, orderedPoints, SEAT_POSITIONS, setFlag, setNote, summarize, positionsRecord,
+  toggleMark,
 } from './walkaround-rules.js';
 import { finishWalkaround, pictureUrl, saveProgress, syncProgress } from './walkaround-store.js';
 
@@ -114,7 +115,18 @@ export function renderPosition(view, { session, ctx, index }) {
         drawCount();
         await saveProgress(session, id, progress);
       },
-    }, markLabel(mark)))));
+    }, markLabel(mark)))),
+    marks.objection ? noteInput(point, marks) : null);
+  };
+  const noteInput = (point, marks) => {
+    const input = h('input', { type: 'text', class: 'objection-note', 'data-testid': 'objection-note',
+      maxlength: NOTE_MAX, value: marks.note || '', placeholder: t('What did the customer object to?'),
+      'aria-label': t('What did the customer object to?') });
+    input.addEventListener('change', async () => {
+      progress = setNote(progress, code, point.code, input.value);
+      await saveProgress(session, id, progress);
+    });
+    return input;
   };
   const count = h('span', { class: 'muted', 'data-testid': 'presented-count' });
   const drawCount = () => {

@@ -9,6 +9,8 @@
 export const MARKS = ['presented', 'interest', 'objection'];
 /** Positions where the customer sits in the car (server/domain_walkaround.py SEAT_POSITIONS). */
 export const SEAT_POSITIONS = ['rear_seat', 'driver_seat'];
+/** The longest note of a point the server keeps (server/schemas/walkaround.py PointMarkSchema). */
+export const NOTE_MAX = 500;
 
 /** Whether `point` belongs to trim `trimId` (a point without trims is for every trim). */
 export function forTrim(point, trimId) {
@@ -48,6 +50,16 @@ export function toggleMark(progress, code, pointCode, mark) {
   if (mark !== 'presented' && marks[mark]) {
     marks.presented = true;
   }
+  position.points[pointCode] = marks;
+  return next;
+}
+
+/** The progress with the customer's words about point `pointCode` at `code` kept as its note (≤ 500 chars). */
+export function setNote(progress, code, pointCode, note) {
+  const next = structuredClone(progress);
+  const position = at(next, code);
+  const marks = { presented: false, interest: false, objection: false, ...position.points[pointCode] };
+  marks.note = String(note || '').trim().slice(0, NOTE_MAX);
   position.points[pointCode] = marks;
   return next;
 }

@@ -21,8 +21,9 @@ export function coverageLabel(walkaround, presentation) {
 }
 
 function reactionList(items, testid, empty) {
-  return items.length ? h('ul', { class: 'reactions' }, items.map(({ position, point }) => h('li', { 'data-testid': testid },
-    h('strong', {}, localized(point.feature)), h('span', { class: 'muted small' }, ' · ', localized(position.title)))))
+  return items.length ? h('ul', { class: 'reactions' }, items.map(({ position, point, note }) => h('li', { 'data-testid': testid },
+    h('strong', {}, localized(point.feature)), h('span', { class: 'muted small' }, ' · ', localized(position.title)),
+    note ? h('span', { class: 'reaction-note' }, '“', note, '”') : null)))
     : h('p', { class: 'muted' }, empty);
 }
 
