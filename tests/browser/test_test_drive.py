@@ -251,6 +251,7 @@ def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wro
     fill_licence(page, number="110105194912310021")
     page.get_by_test_id("check-eligibility").click()
     expect(page.get_by_test_id("error-licence_number")).to_contain_text("无效")
+    expect(page.get_by_test_id("input-birth_date")).to_have_value("")  # no birth date read from a wrong number
     expect(page.get_by_test_id("error-licence_first_issued")).to_be_hidden()
     screenshot(page, "test-drive-bad-licence")
     fill_licence(page)

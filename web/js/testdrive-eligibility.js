@@ -8,7 +8,7 @@
 import { h, mount } from './dom.js';
 import { deviceTime } from './db.js';
 import {
-  ageFromId, birthDateFromId, evaluate, LICENCE_CLASSES, maskLicence, upgradeIdNumber, yearsBetween,
+  ageFromId, birthDateFromId, evaluate, LICENCE_CLASSES, maskLicence, upgradeIdNumber, validIdNumber, yearsBetween,
 } from './eligibility.js';
 import { t } from './i18n.js';
 import { photoStrip } from './handover-summary.js';
@@ -88,7 +88,8 @@ export function renderEligibility(view, { session, ctx }) {
   const syncDerived = () => {
     const n = upgradeIdNumber(number.value.replace(/\s+/g, ''));
     masked.textContent = n ? t('Kept as %(masked)s', { masked: maskLicence(n) }) : '';
-    const birth = mainland.box.checked ? birthDateFromId(n) : null;
+    // Only a valid number's birth date is shown: a mistyped one would show a wrong date as if it were checked.
+    const birth = mainland.box.checked && validIdNumber(n, localToday()) ? birthDateFromId(n) : null;
     const birthInput = fields.birth_date.input;
     birthInput.readOnly = mainland.box.checked;
     if (mainland.box.checked) {
