@@ -188,7 +188,7 @@ def _car_back(ctx, car: DemoCar, end_km: int | None) -> None:
 
 
 def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
-    from ..sync.mutators import Rejection, put
+    from ..sync.mutators import Rejection, put, record_id_of
 
     if not isinstance(args, dict) or args.get("entity") != "test_drive_log" or not isinstance(args.get("set"), dict):
         raise Rejection("invalid", _("The change is not of the protocol's shape."), {"entity": ["test_drive_log"]})
@@ -197,8 +197,6 @@ def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
         raise Rejection("invalid", _("Some fields are missing or invalid."), missing)
     put(ctx, args)
     db.session.flush()
-    from ..sync.mutators import record_id_of
-
     return db.session.get(TestDriveLog, record_id_of(args))
 
 
@@ -243,15 +241,14 @@ def return_(ctx, args: dict) -> list[str]:
     log = _mine(TestDriveLog, record_id_of(args), ctx.store_id)
     if log is None or log.start_at is None:
         raise Rejection("not_started", _("This drive has not started."), {"id": [_("Unknown drive.")]})
-    end = (args.get("set") or {}).get("end_odometer_km") if isinstance(args.get("set"), dict) else None
-    if isinstance(end, int) and not isinstance(end, bool) and log.start_odometer_km is not None:
-        if end < log.start_odometer_km:
-            raise Rejection(
-                "invalid",
-                _("Some fields are missing or invalid."),
-                {"end_odometer_km": [odometer_message(log.start_odometer_km)]},
-            )
     log = _log_put(ctx, args, ("end_at", "end_odometer_km"))
+    if log.start_odometer_km is not None and log.end_odometer_km < log.start_odometer_km:
+        # raised after the put: this mutator runs in its own savepoint, so nothing of it is kept
+        raise Rejection(
+            "invalid",
+            _("Some fields are missing or invalid."),
+            {"end_odometer_km": [odometer_message(log.start_odometer_km)]},
+        )
     car = db.session.get(DemoCar, log.demo_car_id)
     if car.current_drive_id == log.test_drive_id:
         _car_back(ctx, car, log.end_odometer_km)

@@ -191,6 +191,7 @@ def test_end_odometer_below_start_is_a_field_error(lot, app):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
+        ({"end_odometer_km": "999"}, "end_odometer_km"),  # a number as text, below the start
         ({"end_odometer_km": "很多"}, "end_odometer_km"),
         ({"end_odometer_km": -5}, "end_odometer_km"),
         ({"end_at": "yesterday"}, "end_at"),
