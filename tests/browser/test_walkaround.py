@@ -288,6 +288,7 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
                 expect(page.locator(f"[data-point={codes[1]}] [data-testid=objection-note]")).to_have_value(
                     "担心保养费用高"
                 )
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             screen(page, "walkaround-position-3-after-reload")
         if position["code"] in ("rear_seat", "driver_seat"):
             page.get_by_test_id("flag-sat_in").check()
