@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ChecklistTemplate, Customer, FollowUp, Store, Trim, Vehicle, WeOwe, next_store_version, uuid7
 from ..schemas.delivery import ChecklistTemplateSchema
+from . import store_record
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "documents" / "checklists"
 
@@ -27,8 +28,7 @@ def check_delivery(values: dict, store_id: int) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
 
     def mine(model, key):
-        record = db.session.get(model, values[key]) if values.get(key) else None
-        return record if record is not None and record.store_id == store_id else None
+        return store_record(model, values.get(key), store_id)
 
     if "customer_id" in values and mine(Customer, "customer_id") is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]

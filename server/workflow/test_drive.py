@@ -31,20 +31,10 @@ from ..models import (
     uuid7,
 )
 from ..schemas.test_drive import AgreementTemplateSchema, odometer_message
+from . import store_record
 from .eligibility import DEFAULT_RULES, evaluate
 
 AGREEMENTS = Path(__file__).resolve().parent.parent / "documents" / "agreements"
-
-
-def _mine(model, record_id, store_id: int):
-    """The record of this store with this id — also one an earlier mutation of the same push created, which the
-    push's fast pass keeps pending (unflushed), so `session.get` alone does not see it."""
-    if not isinstance(record_id, str) or not record_id:
-        return None
-    record = db.session.get(model, record_id)
-    if record is None:
-        record = next((o for o in db.session.new if isinstance(o, model) and o.id == record_id), None)
-    return record if record is not None and record.store_id == store_id else None
 
 
 def _staff(user_id, store_id: int, role: str) -> User | None:
@@ -66,15 +56,15 @@ def store_today() -> date:
 def check_test_drive(values: dict, store_id: int) -> dict[str, list[str]]:
     """Customer, car, route, template, escort and consultant belong to this store."""
     problems: dict[str, list[str]] = {}
-    if "customer_id" in values and _mine(Customer, values["customer_id"], store_id) is None:
+    if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
-    if "demo_car_id" in values and _mine(DemoCar, values["demo_car_id"], store_id) is None:
+    if "demo_car_id" in values and store_record(DemoCar, values["demo_car_id"], store_id) is None:
         problems["demo_car_id"] = [_("Choose a test-drive car of this store.")]
-    if values.get("route_id") and _mine(DriveRoute, values["route_id"], store_id) is None:
+    if values.get("route_id") and store_record(DriveRoute, values["route_id"], store_id) is None:
         problems["route_id"] = [_("Choose a route of this store.")]
     if (
         values.get("agreement_template_id")
-        and _mine(AgreementTemplate, values["agreement_template_id"], store_id) is None
+        and store_record(AgreementTemplate, values["agreement_template_id"], store_id) is None
     ):
         problems["agreement_template_id"] = [_("Unknown agreement.")]
     if "escort_id" in values and _staff(values["escort_id"], store_id, "escort") is None:
@@ -105,7 +95,7 @@ def ready_to_sign_drive(values: dict, store_id: int) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if values.get("outcome") != "agreed":
         problems["outcome"] = [_("Only an agreed test drive can be signed.")]
-    template = _mine(AgreementTemplate, values.get("agreement_template_id"), store_id)
+    template = store_record(AgreementTemplate, values.get("agreement_template_id"), store_id)
     if template is None or template.template_version != values.get("agreement_version"):
         problems["agreement_template_id"] = [_("Show the customer this store's agreement.")]
     if not values.get("agreement_accepted"):
@@ -132,22 +122,22 @@ def on_signed_drive(ctx, drive: TestDrive, values: dict) -> None:
 def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
     """The log names an agreement, car and route of this store, and the agreement's car."""
     problems: dict[str, list[str]] = {}
-    drive = _mine(TestDrive, values.get("test_drive_id"), store_id) if "test_drive_id" in values else None
+    drive = store_record(TestDrive, values.get("test_drive_id"), store_id) if "test_drive_id" in values else None
     if "test_drive_id" in values and drive is None:
         problems["test_drive_id"] = [_("Unknown test drive.")]
     if "demo_car_id" in values:
-        if _mine(DemoCar, values["demo_car_id"], store_id) is None:
+        if store_record(DemoCar, values["demo_car_id"], store_id) is None:
             problems["demo_car_id"] = [_("Choose a test-drive car of this store.")]
         elif drive is not None and drive.demo_car_id != values["demo_car_id"]:
             problems["demo_car_id"] = [_("This is not the car of the agreement.")]
-    if values.get("route_id") and _mine(DriveRoute, values["route_id"], store_id) is None:
+    if values.get("route_id") and store_record(DriveRoute, values["route_id"], store_id) is None:
         problems["route_id"] = [_("Choose a route of this store.")]
     return problems
 
 
 def check_photo(values: dict, store_id: int) -> dict[str, list[str]]:
     """A licence photo belongs to a drive of this store."""
-    if "test_drive_id" in values and _mine(TestDrive, values["test_drive_id"], store_id) is None:
+    if "test_drive_id" in values and store_record(TestDrive, values["test_drive_id"], store_id) is None:
         return {"test_drive_id": [_("Unknown test drive.")]}
     return {}
 
@@ -156,7 +146,7 @@ def ready_to_sign_log(values: dict, store_id: int) -> dict[str, list[str]]:
     """A log is sealed after return: started and ended, the end odometer not below the start, under a sealed
     agreement."""
     problems: dict[str, list[str]] = {}
-    drive = _mine(TestDrive, values.get("test_drive_id"), store_id)
+    drive = store_record(TestDrive, values.get("test_drive_id"), store_id)
     if drive is None or not drive.sealed or drive.outcome != "agreed":
         problems["test_drive_id"] = [_("The agreement is not signed yet.")]
     for name in ("start_at", "start_odometer_km", "end_at", "end_odometer_km"):
@@ -209,7 +199,7 @@ def start(ctx, args: dict) -> list[str]:
 
     set_ = args.get("set") if isinstance(args, dict) else None
     drive_id = set_.get("test_drive_id") if isinstance(set_, dict) else None
-    drive = _mine(TestDrive, drive_id, ctx.store_id)
+    drive = store_record(TestDrive, drive_id, ctx.store_id)
     if drive is None or not drive.sealed or drive.outcome != "agreed":
         raise Rejection(
             "not_agreed",
@@ -238,7 +228,7 @@ def return_(ctx, args: dict) -> list[str]:
     its odometer moved on — unless another drive has it out by now (then only the odometer moves)."""
     from ..sync.mutators import Rejection, record_id_of
 
-    log = _mine(TestDriveLog, record_id_of(args), ctx.store_id)
+    log = store_record(TestDriveLog, record_id_of(args), ctx.store_id)
     if log is None or log.start_at is None:
         raise Rejection("not_started", _("This drive has not started."), {"id": [_("Unknown drive.")]})
     log = _log_put(ctx, args, ("end_at", "end_odometer_km"))

@@ -11,20 +11,10 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Customer, NeedsAnalysis, Presentation, Series, Trim, User
+from . import store_record
 
 #: Roles that may be named as the consultant of a needs analysis or a session.
 PRESENTERS = ("consultant", "manager")
-
-
-def _mine(model, record_id, store_id: int):
-    """The record of this store with this id — also one an earlier mutation of the same push created, which the
-    push's fast pass keeps pending (unflushed) so `session.get` alone does not see it."""
-    if not isinstance(record_id, str) or not record_id:
-        return None
-    record = db.session.get(model, record_id)
-    if record is None:
-        record = next((o for o in db.session.new if isinstance(o, model) and o.id == record_id), None)
-    return record if record is not None and record.store_id == store_id else None
 
 
 def _check_consultant(values: dict, store_id: int, problems: dict) -> None:
@@ -39,9 +29,9 @@ def _check_consultant(values: dict, store_id: int, problems: dict) -> None:
 def check_needs_analysis(values: dict, store_id: int) -> dict[str, list[str]]:
     """The customer, consultant and series belong to this store; budget bounds travel together."""
     problems: dict[str, list[str]] = {}
-    if "customer_id" in values and _mine(Customer, values["customer_id"], store_id) is None:
+    if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
-    if values.get("series_id") is not None and _mine(Series, values["series_id"], store_id) is None:
+    if values.get("series_id") is not None and store_record(Series, values["series_id"], store_id) is None:
         problems["series_id"] = [_("Choose a series of this store.")]
     _check_consultant(values, store_id, problems)
     for name, other in (("budget_min", "budget_max"), ("budget_max", "budget_min")):
@@ -54,26 +44,26 @@ def check_walkaround(values: dict, store_id: int) -> dict[str, list[str]]:
     """References of this store; positions, points and the current position exist in the presentation version;
     the trim is one of the presentation's series; the needs analysis is the same customer's."""
     problems: dict[str, list[str]] = {}
-    if "customer_id" in values and _mine(Customer, values["customer_id"], store_id) is None:
+    if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
     _check_consultant(values, store_id, problems)
     presentation = None
     if "presentation_id" in values:
-        presentation = _mine(Presentation, values["presentation_id"], store_id)
+        presentation = store_record(Presentation, values["presentation_id"], store_id)
         if presentation is None:
             problems["presentation_id"] = [_("Unknown presentation.")]
     elif "positions" in values or values.get("current_position") is not None or values.get("trim_id") is not None:
         problems["presentation_id"] = [_("Send the presentation with the positions it refers to.")]
     needs_id = values.get("needs_analysis_id")
     if needs_id is not None:
-        needs = _mine(NeedsAnalysis, needs_id, store_id)
+        needs = store_record(NeedsAnalysis, needs_id, store_id)
         if needs is None or ("customer_id" in values and needs.customer_id != values["customer_id"]):
             problems["needs_analysis_id"] = [_("Choose a needs analysis of this customer.")]
     if presentation is None:
         return problems
     trim_id = values.get("trim_id")
     if trim_id is not None:
-        trim = _mine(Trim, trim_id, store_id)
+        trim = store_record(Trim, trim_id, store_id)
         if trim is None or trim.series_id != presentation.series_id:
             problems["trim_id"] = [_("Choose a trim of the presented series.")]
     order = presentation.position_order

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import select, text
 
@@ -136,3 +138,16 @@ def test_signing_schedules_follow_ups_and_tracks_what_is_owed(app, bay):
     keys = {key.split("/")[0] for key in bay.tablet.pull_all()}
     assert {"follow_up", "we_owe", "document", "delivery"} <= keys
     jobs.drain(app)
+
+
+def test_a_walk_in_customer_and_their_delivery_pushed_together_are_both_applied(app, bay):
+    """Offline, the consultant opens the customer file and the handover, then the tablet pushes both at once:
+    the delivery names a customer created by an earlier mutation of the same push, and is applied."""
+    customer_id, record_id = str(uuid.uuid4()), str(uuid.uuid4())
+    result = bay.tablet.push(
+        bay.tablet.put("customer", customer_id, {"name": "王五", "owner_id": bay.consultant_id}),
+        bay.tablet.put("delivery", record_id, bay.record(customer_id=customer_id, customer_name="王五")),
+    )
+    assert [r["outcome"] for r in result["results"]] == ["applied", "applied"], result
+    with app.app_context():
+        assert db.session.get(Delivery, record_id).customer_id == customer_id
