@@ -6,19 +6,17 @@ operation explained, then the customer signs; delivery opens the follow-up sched
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ChecklistTemplate, Customer, FollowUp, Store, Trim, Vehicle, WeOwe, next_store_version, uuid7
+from ..models import ChecklistTemplate, Customer, FollowUp, Store, Trim, Vehicle, WeOwe, uuid7
 from ..schemas.delivery import ChecklistTemplateSchema
-from . import store_record
+from . import load_versioned, store_record
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "documents" / "checklists"
 
@@ -103,21 +101,7 @@ def on_signed(ctx, delivery, values: dict) -> None:
 
 def load_template(store: Store, path: Path) -> ChecklistTemplate:
     """Add a checklist template file to a store as a new version (or find the same version); no code needed."""
-    data = ChecklistTemplateSchema().load(json.loads(path.read_text(encoding="utf-8")))
-    existing = db.session.scalar(
-        select(ChecklistTemplate).where(
-            ChecklistTemplate.store_id == store.id,
-            ChecklistTemplate.key == data["key"],
-            ChecklistTemplate.template_version == data["template_version"],
-        )
-    )
-    if existing is not None:
-        return existing
-    template = ChecklistTemplate(id=uuid7(), store_id=store.id)
-    template.apply(data, next_store_version(store.id))
-    db.session.add(template)
-    db.session.flush()
-    return template
+    return load_versioned(store, ChecklistTemplate, ChecklistTemplateSchema, path)
 
 
 def default_templates(store: Store) -> list[ChecklistTemplate]:

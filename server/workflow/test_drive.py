@@ -7,7 +7,6 @@ reason; the agreement is signed before the drive starts. The pure rules are in e
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +30,7 @@ from ..models import (
     uuid7,
 )
 from ..schemas.test_drive import AgreementTemplateSchema, odometer_message
-from . import store_record
+from . import load_versioned, store_record
 from .eligibility import DEFAULT_RULES, evaluate
 
 AGREEMENTS = Path(__file__).resolve().parent.parent / "documents" / "agreements"
@@ -252,21 +251,7 @@ def return_(ctx, args: dict) -> list[str]:
 
 def load_agreement(store: Store, path: Path) -> AgreementTemplate:
     """Add an agreement template file to a store as a new version (or find the same version)."""
-    data = AgreementTemplateSchema().load(json.loads(path.read_text(encoding="utf-8")))
-    existing = db.session.scalar(
-        select(AgreementTemplate).where(
-            AgreementTemplate.store_id == store.id,
-            AgreementTemplate.key == data["key"],
-            AgreementTemplate.template_version == data["template_version"],
-        )
-    )
-    if existing is not None:
-        return existing
-    template = AgreementTemplate(id=uuid7(), store_id=store.id)
-    template.apply(data, next_store_version(store.id))
-    db.session.add(template)
-    db.session.flush()
-    return template
+    return load_versioned(store, AgreementTemplate, AgreementTemplateSchema, path)
 
 
 def provision(store: Store) -> DriveRules:
