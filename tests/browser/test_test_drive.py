@@ -79,6 +79,11 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     # Mid-drive, offline: type the return half-way, reload; the app comes back to the same step with the values.
     page.get_by_test_id("input-end_odometer_km").fill(str(odometer + 9))
     page.get_by_test_id("input-incidents").fill("无")
+    # Each keystroke is written to the draft at once; reload only once that write has landed (as a person would,
+    # milliseconds later), so the reload proves the screen comes back from IndexedDB.
+    deadline = time.monotonic() + 5
+    while '"incidents":"无"' not in page.evaluate(DUMP_IDB) and time.monotonic() < deadline:
+        time.sleep(0.1)
     page.reload()
     expect(page).to_have_url(re.compile(f"{drive_id}/return$"))
     expect(page.get_by_test_id("input-end_odometer_km")).to_have_value(str(odometer + 9))
