@@ -66,6 +66,7 @@ const PRECACHE = [
   '/static/js/testdrive-screens.js',
   '/static/js/testdrive-sealed.js',
   '/static/js/testdrive-store.js',
+  '/static/js/record-store.js',
   '/static/js/walkaround-position.js',
   '/static/js/walkaround-rules.js',
   '/static/js/walkaround-screens.js',

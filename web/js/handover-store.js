@@ -6,29 +6,19 @@
 import { getBytes } from './api.js';
 import { contentHash, canonicalJson, sha256Hex } from './canonical.js';
 import {
-  deviceTime, enqueueMutation, getBlob, getDraft, openUserDb, readEntity, readRecords, saveBlob, updateDraft,
+  deviceTime, enqueueMutation, getDraft, readEntity, readRecords, saveBlob, updateDraft,
 } from './db.js';
-import { compressPhoto } from './photo.js';
 import { buildView } from './rebase.js';
 import { uuid7 } from './customer-rules.js';
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './handover-rules.js';
 import { syncSoon } from './sync.js';
+import { blobUrl, keepPhoto, live, serialQueue, userDb } from './record-store.js';
 
-let chain = Promise.resolve();
+export { blobUrl, keepPhoto };
 
-/** Run writes one after another: two quick taps must reach the outbox in the order they were made. */
-function serial(work) {
-  const run = chain.then(work);
-  chain = run.catch(() => {});
-  return run;
-}
-
-function userDb(session) {
-  return openUserDb(session.store.code, session.user.id);
-}
+const serial = serialQueue();
 
 const draftKey = (id) => `delivery/${id}`;
-const live = (records) => records.filter((r) => !r.deleted);
 const byId = (records) => new Map(records.map((r) => [r.id, r]));
 
 /** Vehicles (with series, trim, colour, powertrain and description), templates and the current template. */
@@ -146,19 +136,6 @@ export function saveDelivery(session, id, values) {
 /** Merge `changes` into this delivery's local draft. */
 export async function saveDraft(session, id, changes) {
   return updateDraft(await userDb(session), draftKey(id), changes);
-}
-
-/** Shrink a camera photo and keep it as a blob until it is uploaded; resolves to its sha256. */
-export async function keepPhoto(session, file) {
-  const { blob, type, sha256 } = await compressPhoto(file);
-  await saveBlob(await userDb(session), { sha256, type, blob });
-  return sha256;
-}
-
-/** An object URL of a kept photo or signature (the caller revokes it), or null when it is not on the tablet. */
-export async function blobUrl(session, sha256) {
-  const entry = await getBlob(await userDb(session), sha256);
-  return entry ? URL.createObjectURL(entry.blob) : null;
 }
 
 /** Seal: put the record as shown, then queue `sign` with the snapshot, its hash and both signature images. */

@@ -6,30 +6,23 @@
 import { getBytes } from './api.js';
 import { canonicalJson, contentHash, sha256Hex } from './canonical.js';
 import {
-  deviceTime, enqueueMutation, forgetUploadedBlob, getBlob, getDraft, getSession, openUserDb, readEntity, readRecords, readRejections, saveBlob,
+  deviceTime, enqueueMutation, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords, readRejections, saveBlob,
   syncIdentity, updateDraft,
 } from './db.js';
 import { uuid7 } from './customer-rules.js';
-import { compressPhoto } from './photo.js';
 import { buildView } from './rebase.js';
 import { onSynced, syncSoon } from './sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './testdrive-model.js';
+import { blobUrl, keepPhoto, live, serialQueue, userDb } from './record-store.js';
+
+export { blobUrl, keepPhoto };
+
+const serial = serialQueue();
 
 // The named mutators set fields like a put; replayed as one here so the screen shows them before a pull.
 const AS_PUT = new Set(['test_drive.start', 'test_drive.return']);
 
-let chain = Promise.resolve();
-
-/** Run writes one after another: two quick taps must reach the outbox in the order they were made. */
-function serial(work) {
-  const run = chain.then(work);
-  chain = run.catch(() => {});
-  return run;
-}
-
-const userDb = (session) => openUserDb(session.store.code, session.user.id);
 const draftKey = (id) => `test_drive/${id}`;
-const live = (records) => records.filter((r) => !r.deleted);
 const byId = (records) => new Map(records.map((r) => [r.id, r]));
 
 async function entityView(db, entity) {
@@ -267,19 +260,6 @@ export function saveLog(session, id, logId, values) {
 /** Merge `changes` into this drive's local draft. */
 export async function saveDraft(session, id, changes) {
   return updateDraft(await userDb(session), draftKey(id), changes);
-}
-
-/** Shrink a camera photo and keep it as a blob until it is uploaded; resolves to its sha256. */
-export async function keepPhoto(session, file) {
-  const { blob, type, sha256 } = await compressPhoto(file);
-  await saveBlob(await userDb(session), { sha256, type, blob });
-  return sha256;
-}
-
-/** An object URL of a kept photo or signature (the caller revokes it), or null when it is not on the tablet. */
-export async function blobUrl(session, sha256) {
-  const entry = await getBlob(await userDb(session), sha256);
-  return entry ? URL.createObjectURL(entry.blob) : null;
 }
 
 async function keepSignatures(db, signatures) {

@@ -4,7 +4,7 @@
 // exactly where it stopped. Screens call these; they never talk to IndexedDB or the network.
 
 import {
-  deviceTime, enqueueMutation, getBlob, getDraft, openUserDb, readEntity, readRecords, updateDraft,
+  deviceTime, enqueueMutation, getBlob, getDraft, readEntity, readRecords, updateDraft,
 } from './db.js';
 import { buildView } from './rebase.js';
 import { uuid7 } from './customer-rules.js';
@@ -13,19 +13,11 @@ import { suggestGrade } from './grading.js';
 import { cleanNeeds, NEEDS_FIELDS, validateNeeds } from './needs-rules.js';
 import { emptyProgress, positionsRecord } from './walkaround-rules.js';
 import { syncSoon } from './sync.js';
+import { live, serialQueue, userDb } from './record-store.js';
 
-let chain = Promise.resolve();
+const serial = serialQueue();
 
-/** Run writes one after another: two quick taps must reach IndexedDB in the order they were made. */
-function serial(work) {
-  const run = chain.then(work);
-  chain = run.catch(() => {});
-  return run;
-}
-
-const userDb = (session) => openUserDb(session.store.code, session.user.id);
 const draftKey = (id) => `walkaround/${id}`;
-const live = (records) => records.filter((r) => !r.deleted);
 const newest = (a, b) => String(b.created_at || '').localeCompare(String(a.created_at || ''));
 
 async function entityView(db, entity) {

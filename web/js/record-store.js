@@ -1,0 +1,38 @@
+// What every feature's store module (handover-store, testdrive-store, walkaround-store) needs the same way:
+// the signed-in user's database, ordered writes, live records, and camera photos kept as blobs until uploaded.
+// It holds no state of its own; IndexedDB itself is still only touched through db.js.
+
+import { getBlob, openUserDb, saveBlob } from './db.js';
+import { compressPhoto } from './photo.js';
+
+/** The database of the signed-in user in their store. */
+export const userDb = (session) => openUserDb(session.store.code, session.user.id);
+
+/** Records not deleted. */
+export const live = (records) => records.filter((r) => !r.deleted);
+
+/**
+ * A queue that runs writes one after another: two quick taps must reach IndexedDB (and the outbox) in the order
+ * they were made. Each store module makes its own, so a write of one feature never waits on another's.
+ */
+export function serialQueue() {
+  let chain = Promise.resolve();
+  return (work) => {
+    const run = chain.then(work);
+    chain = run.catch(() => {});
+    return run;
+  };
+}
+
+/** Shrink a camera photo and keep it as a blob until it is uploaded; resolves to its sha256. */
+export async function keepPhoto(session, file) {
+  const { blob, type, sha256 } = await compressPhoto(file);
+  await saveBlob(await userDb(session), { sha256, type, blob });
+  return sha256;
+}
+
+/** An object URL of a kept photo or signature (the caller revokes it), or null when it is not on the tablet. */
+export async function blobUrl(session, sha256) {
+  const entry = await getBlob(await userDb(session), sha256);
+  return entry ? URL.createObjectURL(entry.blob) : null;
+}
