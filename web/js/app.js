@@ -25,6 +25,7 @@ import { openSyncPanel, refreshSyncPanel } from './sync-panel.js';
 import { onSynced, startSync, stopSync } from './sync.js';
 
 const view = document.getElementById('view');
+let screen = view; // this navigation's own element in #view (see route())
 const badge = document.getElementById('badge');
 const storeLabel = document.getElementById('store');
 const brandName = document.getElementById('brand-name');
@@ -131,6 +132,11 @@ function route() {
     history.replaceState(null, '', hash); // no hashchange event, no history entry for a redirect
   }
   redraw = null;
+  // Each navigation draws into a fresh element: a screen still loading from IndexedDB when the person moved on
+  // (or a redraw after a sync that was under way) finishes into a detached element and never covers the new one.
+  screen = document.createElement('div');
+  screen.className = 'screen';
+  view.replaceChildren(screen);
   window.scrollTo(0, 0);
   show(...(match ? match.slice(1) : []));
 }
@@ -143,7 +149,7 @@ function renderAll() {
 }
 
 function showSignIn() {
-  renderSignIn(view, {
+  renderSignIn(screen, {
     lastUsername: device.lastUsername,
     onLanguage: changeLanguage,
     onSignedIn: async (signedIn) => {
@@ -158,7 +164,7 @@ function showSignIn() {
 }
 
 function showHome() {
-  renderHome(view, {
+  renderHome(screen, {
     session,
     status: getStatus(),
     onLanguage: changeLanguage,
@@ -187,7 +193,7 @@ function showHome() {
 
 async function showCustomers() {
   const shown = location.hash;
-  const draw = await renderCustomerList(view, { session });
+  const draw = await renderCustomerList(screen, { session });
   if (location.hash === shown) {
     redraw = draw;
   }
@@ -195,7 +201,7 @@ async function showCustomers() {
 
 async function showCustomer(id) {
   const shown = location.hash;
-  const draw = await renderCustomer(view, { session, id, onSaved: saved });
+  const draw = await renderCustomer(screen, { session, id, onSaved: saved });
   if (location.hash === shown) {
     redraw = draw;
   }
@@ -203,20 +209,20 @@ async function showCustomer(id) {
 
 async function showHandovers() {
   const shown = location.hash;
-  const draw = await renderHandoverList(view, { session });
+  const draw = await renderHandoverList(screen, { session });
   if (location.hash === shown) {
     redraw = draw;
   }
 }
 
 function showHandoverStart(customerId) {
-  renderHandoverStart(view, { session, customerId });
+  renderHandoverStart(screen, { session, customerId });
 }
 
 async function showHandover(id, step) {
   const shown = location.hash;
   // Only a sealed delivery redraws after a sync (its document state); a form never changes under a person.
-  const draw = await renderHandover(view, { session, id, step });
+  const draw = await renderHandover(screen, { session, id, step });
   if (draw && location.hash === shown) {
     redraw = draw;
   }
@@ -224,7 +230,7 @@ async function showHandover(id, step) {
 
 async function showTestDrives() {
   const shown = location.hash;
-  const draw = await renderTestDriveList(view, { session });
+  const draw = await renderTestDriveList(screen, { session });
   if (location.hash === shown) {
     redraw = draw;
   }
@@ -233,7 +239,7 @@ async function showTestDrives() {
 async function showTestDrive(id, step) {
   const shown = location.hash;
   // A finished drive redraws after a sync (its document state); a step redraws only its conflict notice.
-  const draw = await renderTestDrive(view, { session, id, step });
+  const draw = await renderTestDrive(screen, { session, id, step });
   if (draw && location.hash === shown) {
     redraw = draw;
   }
@@ -241,7 +247,7 @@ async function showTestDrive(id, step) {
 
 function showNeeds(customerId) {
   // Never redrawn after a sync: the form does not change under a person who is typing.
-  renderNeedsForm(view, {
+  renderNeedsForm(screen, {
     session,
     customerId,
     onSaved: (_id, mutation, then) => {
@@ -253,24 +259,24 @@ function showNeeds(customerId) {
 
 async function showWalkarounds() {
   const shown = location.hash;
-  const draw = await renderWalkaroundList(view, { session });
+  const draw = await renderWalkaroundList(screen, { session });
   if (location.hash === shown) {
     redraw = draw;
   }
 }
 
 function showWalkaroundStart(customerId) {
-  renderWalkaroundStart(view, { session, customerId });
+  renderWalkaroundStart(screen, { session, customerId });
 }
 
 function showWalkaround(id, step) {
   // Never redrawn after a sync: the position on screen keeps its taps and its clock.
-  renderWalkaround(view, { session, id, step });
+  renderWalkaround(screen, { session, id, step });
 }
 
 function showCustomerForm(id) {
   // Never redrawn after a sync: the page does not change under a person who is typing.
-  renderCustomerForm(view, {
+  renderCustomerForm(screen, {
     session,
     id: id || null,
     onSaved: (savedId, mutation) => {
