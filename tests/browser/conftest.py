@@ -307,18 +307,25 @@ def office_context(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def tablet_context(browser, live_server):
-    """A fresh tablet profile (800×1280 portrait, touch, Chinese, service workers on); closed after the test."""
+def open_tablet_context(browser, live_server, viewport: dict | None = None):
+    """A new tablet browser profile: touch, Chinese, Shanghai time, service workers on; 800×1280 portrait unless
+    `viewport` says otherwise. The caller closes it."""
     context = browser.new_context(
         base_url=live_server.url,
-        viewport={"width": 800, "height": 1280},
+        viewport=viewport or {"width": 800, "height": 1280},
         has_touch=True,
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
         service_workers="allow",
     )
     context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def tablet_context(browser, live_server):
+    """A fresh tablet profile (800×1280 portrait, touch, Chinese, service workers on); closed after the test."""
+    context = open_tablet_context(browser, live_server)
     yield context
     context.close()
 
@@ -361,15 +368,7 @@ def new_tablet(browser, live_server):
     made = []
 
     def make():
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 800, "height": 1280},
-            has_touch=True,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            service_workers="allow",
-        )
-        context.set_default_timeout(10_000)
+        context = open_tablet_context(browser, live_server)
         page = context.new_page()
         made.append((context, _watch_for_script_problems(page)))
         return context, page

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEMO_PASSWORD, SCREENSHOTS, _watch_for_script_problems, sign_in_tablet, sync_now
+from .conftest import (
+    DEMO_PASSWORD,
+    SCREENSHOTS,
+    _watch_for_script_problems,
+    open_tablet_context,
+    sign_in_tablet,
+    sync_now,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,15 +31,7 @@ POSITIONS = ["front_left", "front", "side", "rear", "rear_seat", "driver_seat"]
 @pytest.fixture
 def landscape(browser, live_server):
     """A 1024×768 landscape touch tablet (the size a consultant holds beside the car); checked for script errors."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1024, "height": 768},
-        has_touch=True,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        service_workers="allow",
-    )
-    context.set_default_timeout(10_000)
+    context = open_tablet_context(browser, live_server, viewport={"width": 1024, "height": 768})
     page = context.new_page()
     problems = _watch_for_script_problems(page)
     yield context, page
