@@ -4,32 +4,19 @@ a route; helpers that push what the tablet pushes (contract: README.md "Test dri
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import rfc8785
-import segno
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AgreementTemplate, DemoCar, DriveRules, TestDrive, TestDriveLog
+from tests.documents.conftest import content_hash, png
 from tests.factories import make_customer, make_demo_car, make_route, make_series, make_store, make_trim, make_user
 from tests.sync.conftest import Tablet, tablet_for
-
-
-def png(text: str) -> bytes:
-    """A real PNG (a QR code of `text`): stands in for a photo or a signature drawn on the glass."""
-    buffer = io.BytesIO()
-    segno.make(text).save(buffer, kind="png", scale=8)
-    return buffer.getvalue()
-
-
-def content_hash(snapshot: dict) -> str:
-    return hashlib.sha256(rfc8785.dumps(snapshot)).hexdigest()
 
 
 def now_iso() -> str:

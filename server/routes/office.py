@@ -109,7 +109,8 @@ def home():
 # --- vehicle catalogue -------------------------------------------------------------------------------
 
 
-def _series_list() -> list[Series]:
+def store_series() -> list[Series]:
+    """The live series of the signed-in user's store, in catalogue order."""
     return db.session.scalars(
         select(Series)
         .where(Series.store_id == g.store_id, Series.deleted.is_(False))
@@ -123,7 +124,7 @@ def catalogue():
     """Series with their trims, MSRP and colours; managers edit inline."""
     return render(
         "office/catalogue.html",
-        series_list=_series_list(),
+        series_list=store_series(),
         POWERTRAINS=POWERTRAINS,
         can_edit=current_user.role in CATALOGUE_EDITORS,
         errors={},
@@ -142,7 +143,7 @@ def create_series():
             "office/catalogue.html",
             "office/_series_form.html",
             status_code=422,
-            series_list=_series_list(),
+            series_list=store_series(),
             POWERTRAINS=POWERTRAINS,
             can_edit=True,
             errors=errors,
@@ -236,7 +237,7 @@ def add_to_series(series_id: str, kind: str):
         return render(
             "office/catalogue.html",
             status_code=422,
-            series_list=_series_list(),
+            series_list=store_series(),
             POWERTRAINS=POWERTRAINS,
             can_edit=True,
             errors={f"{kind}:{series.id}": errors},

@@ -22,6 +22,7 @@ from ..schemas.walkaround import OrderFormSchema, PointFormSchema, PositionFormS
 from ..sync.routes import SHA256, storage
 from ..workflow import presentation as content
 from .htmx import is_fragment_request, render, see_other
+from .office import store_series
 
 bp = Blueprint("presentations", __name__, url_prefix="/office")
 
@@ -54,14 +55,6 @@ def _picture(errors: dict[str, str]) -> str | None:
     except content.PictureError as exc:
         errors["picture"] = str(exc)
         return None
-
-
-def _series_list() -> list[Series]:
-    return db.session.scalars(
-        select(Series)
-        .where(Series.store_id == g.store_id, Series.deleted.is_(False))
-        .order_by(Series.sort_order, Series.name)
-    ).all()
 
 
 def _versions(series_id: str) -> list[Presentation]:
@@ -127,7 +120,7 @@ def _done(series: Series, position_code: str | None = None):
 
 def _index(status: int = 200, order: list[str] | None = None, errors: dict | None = None):
     rows = []
-    for series in _series_list():
+    for series in store_series():
         newest = content.latest(g.store_id, series.id)
         rows.append({"series": series, "newest": newest, "changed": content.changed(content.draft_for(series))})
     return render(

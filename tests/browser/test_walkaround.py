@@ -15,13 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import (
-    DEMO_PASSWORD,
     SCREENSHOTS,
     _watch_for_script_problems,
     open_tablet_context,
     sign_in_tablet,
     sync_now,
 )
+from .test_office import sign_in as sign_in_office
 
 pytestmark = pytest.mark.browser
 
@@ -43,15 +43,6 @@ def screen(page, name: str) -> None:
     """A screenshot of what the tablet's screen shows (the viewport: the position screen's footer is sticky)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
-
-
-def sign_in_office(page, username: str) -> None:
-    """Sign in through the office form, as a person would."""
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("header.topbar")).to_be_visible()
 
 
 def pressed(page, point: str, mark: str):
