@@ -2,8 +2,11 @@
 
 A signed delivery (the 74-item checklist, 4 defect photos, 2 signatures, CJK text, 2+ pages) is rendered
 through the whole pipeline — HTML from the verbatim snapshot, WeasyPrint, pyHanko PAdES seal, blob storage,
-document state published — and, as the baseline, the same HTML is given to WeasyPrint alone. Medians of
-several warm runs (the first run of each pays font loading and is discarded).
+document state published; the render in its limited child process, pictures re-encoded by its URL fetcher — and, as
+the baseline, the same HTML (pictures as file: URLs of the same blobs) is given to WeasyPrint alone, in this process.
+Medians of several warm runs (the first run of each pays font loading and is discarded).
+
+Imports stay inside main(): each render child re-imports this script as its main module (multiprocessing).
 """
 
 from __future__ import annotations
@@ -18,13 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
-
-from server import create_app  # noqa: E402
-from server.config import Config  # noqa: E402
-from server.extensions import db  # noqa: E402
-from tests.images import gradient_png  # noqa: E402
-
 RUNS = 5
 
 
@@ -36,6 +32,13 @@ def page_count(pdf: bytes) -> int:
 
 
 def main() -> None:
+    from sqlalchemy import select
+
+    from server import create_app
+    from server.config import Config
+    from server.extensions import db
+    from tests.images import gradient_png
+
     tmp = tempfile.mkdtemp()
 
     class BenchConfig(Config):
@@ -52,7 +55,7 @@ def main() -> None:
 
         from server.demo import seed_demo
         from server.documents.pipeline import delivery_html, render_document, signing_paths
-        from server.documents.render import html_to_pdf
+        from server.documents.render import PrintResources, html_to_pdf
         from server.models import Blob, ChecklistTemplate, Customer, Document, Store, User, Vehicle, uuid7
         from server.sync.storage import LocalStorage
 
@@ -120,7 +123,11 @@ def main() -> None:
         )
         db.session.add(document)
         db.session.commit()
-        html = delivery_html(document)
+        resources = PrintResources(store.id)
+        html = delivery_html(document, resources)
+        bare_html = html  # the same page for WeasyPrint alone: pictures by file: URL, no fetcher of ours
+        for url, (path, _kind) in resources.blobs.items():
+            bare_html = bare_html.replace(url, Path(path).as_uri())
 
         def full() -> None:
             doc = db.session.get(Document, document.id)
@@ -129,7 +136,9 @@ def main() -> None:
             assert render_document(document.id) == "ready"
 
         def bare() -> None:
-            html_to_pdf(html)
+            from weasyprint import HTML
+
+            HTML(string=bare_html, base_url=str(Path(tmp))).write_pdf()
 
         timings = {"full": [], "bare": []}
         for run in range(RUNS + 1):
@@ -138,7 +147,7 @@ def main() -> None:
                 fn()
                 if run:  # the first run of each warms fonts and caches
                     timings[name].append(time.perf_counter() - start)
-        pages = page_count(html_to_pdf(html))
+        pages = page_count(html_to_pdf(html, resources))
         full_ms, bare_ms = (statistics.median(timings[k]) * 1000 for k in ("full", "bare"))
         print(
             f"sealed delivery PDF ({pages} pages, 4 defect photos, 2 signatures, CJK): pipeline {full_ms:.0f} ms; "

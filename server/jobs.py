@@ -6,12 +6,15 @@ thread of the web process — nothing else to run, and several web processes sha
 `manual` (tests) queues and waits for `drain()`.
 
 Each app has its own queue and job (app.extensions["jobs"]), so several apps in one process never mix.
+
+No document stays pending: a sign's render is queued when the push's OUTERMOST transaction commits (a savepoint
+of a later mutation rolled back changes nothing), and documents left pending by a crash are queued again when a
+worker starts — in embedded mode at the process's first request, for `huey_consumer` by the queue's start-up hook.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,13 +33,22 @@ class Jobs:
     render: object
     worker: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    resumed: bool = False
 
     def ensure_worker(self) -> None:
-        """Start the in-process worker once (embedded mode)."""
+        """Start the in-process worker once (embedded mode); it first queues the documents left pending."""
         with self.lock:
             if self.worker is None or not self.worker.is_alive():
+                self.stopping.clear()
                 self.worker = threading.Thread(target=self._work, name="showroom-jobs", daemon=True)
                 self.worker.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop the in-process worker after the job it is running (tests; a process shutting down)."""
+        self.stopping.set()
+        if self.worker is not None:
+            self.worker.join(timeout)
 
     def drain(self, limit: int = 100) -> int:
         """Work the queue in this thread until it is empty or `limit` jobs ran; returns how many ran."""
@@ -47,17 +59,18 @@ class Jobs:
         return done
 
     def _work(self) -> None:
-        self._resume_pending()
-        while True:
+        self.resume_pending()
+        while not self.stopping.is_set():
             try:
                 if not self.drain(limit=10):
-                    time.sleep(0.3)
+                    self.stopping.wait(0.3)
             except Exception:  # noqa: BLE001 - a broken job must not stop the worker; it is logged by the job
                 self.app.logger.exception("job worker")
-                time.sleep(1)
+                self.stopping.wait(1)
 
-    def _resume_pending(self) -> None:
-        """Queue documents left pending by a previous process (a crash or restart between sign and render)."""
+    def resume_pending(self) -> int:
+        """Queue documents left pending by a previous process (a crash or restart between sign and render);
+        returns how many. Best effort: a failure is logged, and the office can still "Render again"."""
         from .documents.pipeline import pending_documents
         from .extensions import db
 
@@ -67,8 +80,21 @@ class Jobs:
                 db.session.remove()
             for document_id in ids:
                 self.render(document_id)
-        except Exception:  # noqa: BLE001 - resuming is best effort; the next sign queues again
+        except Exception:  # noqa: BLE001 - resuming must never stop a worker from starting
             self.app.logger.exception("resuming pending documents")
+            return 0
+        if ids:
+            self.app.logger.info("%d pending document(s) queued again", len(ids))
+        return len(ids)
+
+    def resume_pending_once(self) -> int:
+        """`resume_pending` for the first caller of this process only: each of a consumer's workers runs the start-up
+        hook, and one pass is enough (a later crash is resumed by the next start)."""
+        with self.lock:
+            if self.resumed:
+                return 0
+            self.resumed = True
+        return self.resume_pending()
 
 
 def init_app(app: Flask) -> None:
@@ -93,7 +119,17 @@ def init_app(app: Flask) -> None:
                 db.session.remove()
 
     task = huey.task(retries=2, retry_delay=5, name="render_document")(render_document)
-    app.extensions["jobs"] = Jobs(app, huey, task)
+    jobs = app.extensions["jobs"] = Jobs(app, huey, task)
+    # `huey_consumer server.worker.huey`: each worker runs the start-up hooks as it starts; the first one queues the
+    # documents a crash left pending.
+    huey.on_startup("resume_pending_documents")(jobs.resume_pending_once)
+    if mode == "embedded":
+
+        @app.before_request
+        def start_jobs_worker() -> None:
+            """The first request of a web process starts its worker, which resumes pending documents at once."""
+            if jobs.worker is None:
+                jobs.ensure_worker()
 
 
 def jobs_of(app: Flask | None = None) -> Jobs:
@@ -128,6 +164,10 @@ def _enqueue_after_commit(session: Session) -> None:
         enqueue_render(document_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop("render_after_commit", None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_outer_end(session: Session, transaction) -> None:
+    """What the outermost transaction did not commit is forgotten when it ends (a rollback). A SAVEPOINT rolled back
+    inside it — a later mutation of the same push rejected — forgets nothing: the sign before it still commits.
+    (A sign's own savepoint never rolls back after queueing; if it did, the job would find no document.)"""
+    if transaction.parent is None:
+        session.info.pop("render_after_commit", None)

@@ -26,3 +26,31 @@ def gradient_png(seed: int, width: int = 800, height: int = 600) -> bytes:
     """An 800×600 gradient PNG of a few hundred kB, about what a compressed photo weighs."""
     rows = b"".join(b"\x00" + bytes((x * 7 + y * 3 + seed * 40) % 256 for x in range(width * 3)) for y in range(height))
     return png(width, height, rows)
+
+
+def encoded(kind: str, width: int = 64, height: int = 48, rgb: tuple[int, int, int] = (30, 120, 200)) -> bytes:
+    """A real image in Pillow format `kind` ("PNG", "JPEG", "WEBP"): a colour with a darker square in the middle."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), rgb)
+    ImageDraw.Draw(image).rectangle(
+        (width // 4, height // 4, 3 * width // 4, 3 * height // 4), fill=tuple(c // 2 for c in rgb)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def svg_with_images(*hrefs: str) -> bytes:
+    """An SVG that draws other files (`<image href>`, as WeasyPrint follows it): what an attacker uploads as a
+    "photo" to make a renderer read files it must never read."""
+    images = "".join(
+        f'<image x="{n * 110}" y="0" width="100" height="100" href="{href}" xlink:href="{href}"/>'
+        for n, href in enumerate(hrefs)
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{max(1, len(hrefs)) * 110}" height="100">{images}</svg>'
+    ).encode()

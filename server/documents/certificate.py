@@ -56,6 +56,9 @@ def make_dev_certificate(key_path: Path, cert_path: Path, organisation: str, yea
 @cache
 def signer_for(key_path: str, cert_path: str):
     """The pyHanko signer for a key and certificate, loaded once per process."""
+    from .seal import import_pyhanko
+
+    import_pyhanko()
     from pyhanko.sign import signers
 
     signer = signers.SimpleSigner.load(key_path, cert_path)

@@ -9,13 +9,15 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from ..boundary import scrub_text
 from ..database import write_transaction
 from ..extensions import db
 from ..i18n import localtime
 from ..models import Blob, ChecklistTemplate, Document, Store, User, next_store_version, utcnow
 from ..schemas.delivery import HANDOVER_DOCUMENTS
 from ..sync.storage import LocalStorage
-from .render import html_to_pdf, qr_data_uri, render_print_template
+from .render import PrintResources, html_to_pdf, qr_data_uri, render_print_template
+from .sandbox import FAILED, RenderFailed
 from .seal import seal_pdf
 
 ROLE_LABELS = {"customer": "客户", "consultant": "销售顾问", "escort": "试驾专员"}
@@ -45,14 +47,14 @@ def verify_url(document_id: str) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{document_id}"
 
 
-def _photo(store_id: int, sha256: str, storage: LocalStorage) -> dict:
-    held = db.session.get(Blob, (store_id, sha256)) is not None and storage.exists(sha256)
-    return {"sha256": sha256, "uri": storage.path(sha256).as_uri() if held else None}
+def _photo(resources: PrintResources, sha256: str, kind: str = "photo") -> dict:
+    """A picture for a print template: its `uri` is a `blob:` URL when the document's store holds it, else None."""
+    return {"sha256": sha256, "uri": resources.blob(sha256, kind)}
 
 
-def delivery_html(doc: Document) -> str:
-    """The delivery document's HTML, from the verbatim snapshot and the template version it was made with."""
-    storage = LocalStorage(current_app.config["STORAGE_DIR"])
+def delivery_html(doc: Document, resources: PrintResources) -> str:
+    """The delivery document's HTML, from the verbatim snapshot and the template version it was made with; the
+    pictures it shows are registered with `resources` (what the renderer may read)."""
     snapshot = doc.snapshot
     template = db.session.get(ChecklistTemplate, snapshot["template_id"])
     store = db.session.get(Store, doc.store_id)
@@ -62,17 +64,17 @@ def delivery_html(doc: Document) -> str:
         {
             "no": labels.get(code, ("", code))[0],
             "label": labels.get(code, ("", code))[1],
-            "photos": [_photo(doc.store_id, sha, storage) for sha in result.get("photos", [])],
+            "photos": [_photo(resources, sha) for sha in result.get("photos", [])],
         }
         for code, result in snapshot.get("items", {}).items()
         if result.get("result") == "defect"
     ]
     defects.sort(key=lambda d: d["no"] or 0)
     accessories = [
-        {**a, "photos": [_photo(doc.store_id, sha, storage) for sha in a.get("photos", [])]}
+        {**a, "photos": [_photo(resources, sha) for sha in a.get("photos", [])]}
         for a in snapshot.get("accessories", [])
     ]
-    signatures = [{**sig, "uri": _photo(doc.store_id, sig["blob"], storage)["uri"]} for sig in doc.signatures]
+    signatures = [{**sig, "uri": resources.blob(sig["blob"], "signature")} for sig in doc.signatures]
     consent = template.consent if template.consent.get("version") == snapshot.get("consent_version") else {}
     signer = db.session.get(User, doc.signed_by)
     with force_locale("zh_CN"):
@@ -87,7 +89,7 @@ def delivery_html(doc: Document) -> str:
             accessories=accessories,
             signatures=signatures,
             consent_text=(consent.get("text") or {}).get("zh_CN", ""),
-            qr=qr_data_uri(verify_url(doc.id)),
+            qr=resources.data(qr_data_uri(verify_url(doc.id))),
             verify_url=verify_url(doc.id),
             received_at=localtime(doc.created_at),
             events=doc.events,
@@ -98,13 +100,13 @@ def delivery_html(doc: Document) -> str:
         )
 
 
-def _test_drive_html(doc: Document) -> str:
+def _test_drive_html(doc: Document, resources: PrintResources) -> str:
     from .test_drive import test_drive_html
 
-    return test_drive_html(doc)
+    return test_drive_html(doc, resources)
 
 
-#: entity → its document's HTML; a new signable entity adds its renderer here.
+#: entity → its document's HTML (doc, resources); a new signable entity adds its renderer here.
 RENDERERS = {"delivery": delivery_html, "test_drive": _test_drive_html, "test_drive_log": _test_drive_html}
 
 
@@ -139,11 +141,16 @@ def render_document(document_id: str) -> str:
         return "ready"
     try:
         store = db.session.get(Store, doc.store_id)
-        pdf = html_to_pdf(RENDERERS[doc.entity](doc))
+        resources = PrintResources(doc.store_id)
+        html = RENDERERS[doc.entity](doc, resources)
+        reason, location = scrub_text(f"{doc.entity} {doc.contentHash}"), scrub_text(store.name)
+        db.session.rollback()  # no transaction stays open while the child renders
+        pdf = html_to_pdf(html, resources)
         key, cert = signing_paths()
-        sealed = seal_pdf(pdf, key, cert, reason=f"{doc.entity} {doc.contentHash}", location=store.name)
+        sealed = seal_pdf(pdf, key, cert, reason=reason, location=location)
         sha256 = LocalStorage(current_app.config["STORAGE_DIR"]).put_bytes(sealed)
-        events = _event(doc, ("rendered", None), ("sealed", store.name))
+        doc = db.session.get(Document, document_id)
+        events = _event(doc, ("rendered", None), ("sealed", location))
         db.session.rollback()
         with write_transaction():
             if db.session.get(Blob, (doc.store_id, sha256)) is None:
@@ -160,12 +167,15 @@ def render_document(document_id: str) -> str:
         return "ready"
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the document and shown, never lost
         db.session.rollback()
-        current_app.logger.exception("rendering document %s failed", document_id)
+        if isinstance(exc, RenderFailed):
+            current_app.logger.warning("rendering document %s failed: %s", document_id, exc)
+        else:
+            current_app.logger.exception("rendering document %s failed", document_id)
+            exc = RenderFailed(FAILED)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # shown as is by the office and tablets
+            reason = exc.reason()
         doc = db.session.get(Document, document_id)
-        _publish(
-            doc,
-            {"state": "failed", "error": f"{type(exc).__name__}: {exc}"[:500], "events": _event(doc, ("failed", None))},
-        )
+        _publish(doc, {"state": "failed", "error": reason[:500], "events": _event(doc, ("failed", None))})
         return "failed"
 
 

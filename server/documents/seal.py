@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import io
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .certificate import signer_for, trust_root
+
+
+def import_pyhanko() -> None:
+    """Import pyHanko's signing and validation modules once, without cryptography's DSA deprecation warning.
+
+    pyHanko 0.38 imports cryptography's DSA key types, which cryptography ≥ 46 reports as deprecated on access: a
+    warning about a key type the seal never uses (RSA), and an error under the test suite's filterwarnings."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="DSA is deprecated", category=Warning)
+        import pyhanko.sign.signers  # noqa: F401
+        import pyhanko.sign.validation  # noqa: F401
 
 
 def _run(coroutine_function, *args, **kwargs):
@@ -23,6 +35,7 @@ def _run(coroutine_function, *args, **kwargs):
 
 def seal_pdf(pdf: bytes, key_path: str, cert_path: str, reason: str, location: str) -> bytes:
     """Sign `pdf` with the dealership's certificate (PAdES B-B); any later change breaks the seal."""
+    import_pyhanko()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
@@ -56,6 +69,7 @@ class SealCheck:
 def check_seal(pdf: bytes, cert_path: str) -> SealCheck:
     """Validate the seal of `pdf` against our certificate. A damaged file can make pyHanko raise: that is a
     failed check, never an error page."""
+    import_pyhanko()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

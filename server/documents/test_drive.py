@@ -4,7 +4,6 @@ licence number was never held, and the driver's phone is masked (domain.md §8.5
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -12,8 +11,8 @@ from ..domain import mask_phone
 from ..extensions import db
 from ..i18n import localtime
 from ..models import AgreementTemplate, DemoCar, Document, DriveRoute, Store, User
-from ..sync.storage import LocalStorage
 from ..workflow.eligibility import distance_warning
+from .render import PrintResources
 
 KIND_LABELS = {"ride": "试乘", "drive": "试驾", "ride_drive": "试乘 + 试驾"}
 ENERGY_LABELS = {"fuel": "燃油", "electric": "纯电", "plugin": "插电混动"}
@@ -50,10 +49,9 @@ def drive_customer_name(doc: Document) -> str:
     return doc.snapshot.get("customer_name", "")
 
 
-def _context(doc: Document) -> dict:
+def _context(doc: Document, resources: PrintResources) -> dict:
     from .pipeline import EVENT_LABELS, ROLE_LABELS, _photo, qr_data_uri, verify_url
 
-    storage = LocalStorage(current_app.config["STORAGE_DIR"])
     log_doc = doc if doc.entity == "test_drive_log" else None
     agreement_doc = doc if log_doc is None else _agreement_document(doc.store_id, doc.snapshot.get("test_drive_id"))
     a = agreement_doc.snapshot if agreement_doc else {}
@@ -67,12 +65,10 @@ def _context(doc: Document) -> dict:
     def signatures(document: Document | None) -> list[dict]:
         if document is None:
             return []
-        return [{**sig, "uri": _photo(doc.store_id, sig["blob"], storage)["uri"]} for sig in document.signatures]
+        return [{**sig, "uri": resources.blob(sig["blob"], "signature")} for sig in document.signatures]
 
     def damage(entries: list) -> list[dict]:
-        return [
-            {**d, "image": _photo(doc.store_id, d["photo"], storage) if d.get("photo") else None} for d in entries or []
-        ]
+        return [{**d, "image": _photo(resources, d["photo"]) if d.get("photo") else None} for d in entries or []]
 
     distance = None
     if log and log.get("start_odometer_km") is not None and log.get("end_odometer_km") is not None:
@@ -99,7 +95,7 @@ def _context(doc: Document) -> dict:
         and distance_warning(
             log.get("start_odometer_km"), log.get("end_odometer_km"), route.distance_km if route else None
         ),
-        "qr": qr_data_uri(verify_url(doc.id)),
+        "qr": resources.data(qr_data_uri(verify_url(doc.id))),
         "verify_url": verify_url(doc.id),
         "received_at": localtime(doc.created_at),
         "events": doc.events,
@@ -113,12 +109,13 @@ def _context(doc: Document) -> dict:
     }
 
 
-def test_drive_html(doc: Document) -> str:
-    """The agreement's (or the whole drive's) document HTML, in Chinese (lang="zh-CN")."""
+def test_drive_html(doc: Document, resources: PrintResources) -> str:
+    """The agreement's (or the whole drive's) document HTML, in Chinese (lang="zh-CN"); the pictures it shows are
+    registered with `resources`."""
     from .render import render_print_template
 
     with force_locale("zh_CN"):
-        return render_print_template("documents/test_drive.html", **_context(doc))
+        return render_print_template("documents/test_drive.html", **_context(doc, resources))
 
 
 test_drive_html.__test__ = False  # not a pytest test when imported into a test module

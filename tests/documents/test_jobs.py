@@ -22,3 +22,138 @@ def test_a_sign_queues_its_render_only_after_the_push_commits(app, bay, monkeypa
     record_id, values = bay.create()
     assert bay.sign(record_id, values)["outcome"] == "applied"
     assert len(queued) == 1 and queued[0][1], queued
+
+
+def _document(app):
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import Document
+
+    with app.app_context():
+        doc = db.session.scalars(select(Document)).one()
+        db.session.expunge(doc)
+        return doc
+
+
+def _sign_args(bay, record_id: str, values: dict) -> dict:
+    from tests.documents.conftest import content_hash
+
+    return {
+        "entity": "delivery",
+        "id": record_id,
+        "snapshot": values,
+        "contentHash": content_hash(values),
+        "signatures": bay.signatures(),
+        "signedAt": "2026-11-29T15:02:11+08:00",
+    }
+
+
+def test_a_sign_followed_by_a_rejected_mutation_in_the_same_push_is_rendered(app, bay):
+    """Each mutation runs in a SAVEPOINT; rolling back a later one (rejected) must not forget the render that the
+    sign queued: the job is queued after the outer commit, whatever happened after the sign."""
+    import uuid
+
+    record_id, values = bay.create()
+    tablet = bay.tablet
+    results = tablet.push(
+        tablet.mutation("sign", _sign_args(bay, record_id, values)),
+        tablet.mutation("no_such_mutator", {}),
+        tablet.put("delivery", str(uuid.uuid4()), {"customer_id": "not a customer of this store"}),
+    )["results"]
+    assert [r["outcome"] for r in results] == ["applied", "rejected", "rejected"], results
+    assert jobs.drain(app) >= 1
+    assert _document(app).state == "ready"
+
+
+def test_a_rolled_back_push_queues_nothing(app, bay, monkeypatch):
+    """The outer transaction rolled back (a database failure, 503): no document exists, nothing is queued."""
+    from sqlalchemy.exc import OperationalError
+
+    from server.sync import push as push_module
+
+    record_id, values = bay.create()
+    real = push_module.MUTATORS["sign"]
+
+    def sign_then_fail(ctx, args):
+        real(ctx, args)
+        raise OperationalError("SELECT 1", {}, Exception("connection lost"))
+
+    monkeypatch.setitem(push_module.MUTATORS, "sign", sign_then_fail)
+    bay.tablet.push(bay.tablet.mutation("sign", _sign_args(bay, record_id, values)), expect=503)
+    assert jobs.drain(app) == 0
+
+
+def _embedded_app(app, tmp_path):
+    """A second web process on the same database and storage, working its queue in a thread (JOBS_MODE=embedded)."""
+    from server import create_app
+    from server.config import Config
+
+    class Embedded(Config):
+        TESTING = True
+        SECRET_KEY = "test-secret"  # noqa: S105
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        STORAGE_DIR = app.config["STORAGE_DIR"]
+        JOBS_MODE = "embedded"
+        JOBS_DB = str(tmp_path / "jobs.db")
+        SIGNING_KEY = app.config["SIGNING_KEY"]
+        SIGNING_CERT = app.config["SIGNING_CERT"]
+
+    return create_app(Embedded)
+
+
+def _wait_for(app, state: str, seconds: float = 60) -> str:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (current := _document(app).state) != state and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return current
+
+
+def test_a_document_left_pending_by_a_crash_is_rendered_when_the_next_process_serves_its_first_request(
+    app, bay, tmp_path
+):
+    """Signed, committed, then the process died before rendering (nothing drained the queue). A fresh embedded-mode
+    process resumes pending documents as soon as it serves its first request — not only at the next signature."""
+    record_id, values = bay.create()
+    assert bay.sign(record_id, values)["outcome"] == "applied"
+    assert _document(app).state == "pending"
+    jobs.jobs_of(app).huey.flush()  # the crash: the job queued by the sign is lost with the process
+    embedded = _embedded_app(app, tmp_path)
+    worker = jobs.jobs_of(embedded)
+    try:
+        assert worker.worker is None  # nothing runs before a request
+        embedded.test_client().get("/login")
+        assert _wait_for(app, "ready") == "ready"
+    finally:
+        worker.stop()
+        from server.extensions import db
+
+        with embedded.app_context():
+            db.engine.dispose()
+
+
+def test_the_job_consumer_queues_pending_documents_when_it_starts(app, bay):
+    """`huey_consumer server.worker.huey` (Redis mode) runs the queue's start-up hooks in each worker as it starts:
+    documents left pending by a crash are queued then, once per consumer process."""
+    import threading
+
+    from huey.consumer import Worker
+
+    record_id, values = bay.create()
+    assert bay.sign(record_id, values)["outcome"] == "applied"
+    assert jobs.drain(app) >= 1  # rendered; now left pending again by a "crash" (as a re-render might be)
+    from server.extensions import db
+    from server.models import Document
+
+    with app.app_context():
+        doc = db.session.get(Document, _document(app).id)
+        doc.state = "pending"
+        db.session.commit()
+        db.session.remove()
+    huey = jobs.jobs_of(app).huey
+    for _ in range(2):  # two workers of one consumer start
+        Worker(huey, threading.Event(), 0.1, 1.0, 1.15).initialize()
+    assert huey.pending_count() == 1
+    assert jobs.drain(app) == 1 and _document(app).state == "ready"

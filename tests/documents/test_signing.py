@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from server import jobs
 from server.extensions import db
 from server.models import Conflict, Delivery, Document, FollowUp, WeOwe
-from tests.documents.conftest import content_hash
+from tests.documents.conftest import content_hash, png
 
 
 def test_signing_seals_the_record_and_keeps_the_snapshot_verbatim(app, bay):
@@ -40,7 +40,7 @@ def test_a_signature_image_never_uploaded_is_rejected(app, bay):
     record_id, values = bay.create()
     signatures = [
         {"role": "customer", "name": "张三", "blob": "a" * 64},
-        {"role": "consultant", "name": "李明", "blob": bay.upload(b"\x89PNG fake")},
+        {"role": "consultant", "name": "李明", "blob": bay.upload(png("consultant-signature"))},
     ]
     result = bay.sign(record_id, values, signatures=signatures)
     assert result["outcome"] == "rejected" and result["error"]["code"] == "blob_missing"

@@ -8,9 +8,13 @@ import pytest
 
 from server.extensions import db
 from server.models import Blob
+from tests.images import encoded, gradient_png, solid_png, svg_with_images
 from tests.sync.test_push import read
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+PNG = gradient_png(1, 48, 32)  # real pictures: the server decodes what it is sent
+TINY = solid_png(1, 1)
+JPEG, WEBP = encoded("JPEG"), encoded("WEBP")
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def sha(data: bytes) -> str:
@@ -73,13 +77,12 @@ def test_a_truncated_upload_is_422(app, world):
 
 
 def test_too_large_is_413_and_nothing_is_kept(app, world, monkeypatch):
-    monkeypatch.setitem(app.config, "BLOB_MAX_BYTES", 64)
+    monkeypatch.setitem(app.config, "BLOB_MAX_BYTES", len(TINY))
     tablet = world.tablet("a1")
     response = put(tablet, PNG)
     assert response.status_code == 413 and response.get_json()["code"] == "too_large"
     assert get(tablet, sha(PNG)).status_code == 404 and blob_rows(app) == []
-    small = b"\x89PNG" + b"x" * 60
-    assert put(tablet, small).status_code == 201  # exactly at the limit is fine
+    assert put(tablet, TINY).status_code == 201  # exactly at the limit is fine
 
 
 def test_too_large_without_a_content_length_is_413(app, world, monkeypatch):
@@ -137,3 +140,87 @@ def test_blob_limits_are_published_by_the_schema_endpoint(app, world):
     tablet = world.tablet("a1")
     blobs = tablet.http.get("/api/sync/v1/schema", headers=tablet.headers).get_json()["blobs"]
     assert blobs == {"maxBytes": app.config["BLOB_MAX_BYTES"], "types": list(app.config["BLOB_TYPES"])}
+
+
+def stored_files(app) -> list[str]:
+    from pathlib import Path
+
+    return [p.name for p in Path(app.config["STORAGE_DIR"]).rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (PDF, "application/pdf")],
+    ids=["png", "jpeg", "webp", "pdf"],
+)
+def test_real_pictures_and_pdfs_are_accepted(app, world, data, content_type):
+    tablet = world.tablet("a1")
+    assert put(tablet, data, content_type=content_type).status_code == 201
+    response = get(tablet, sha(data))
+    assert response.data == data and response.mimetype == content_type
+
+
+SVG = svg_with_images("file:///etc/passwd")
+HTML = b"<!doctype html><html><body><img src='file:///etc/passwd'></body></html>"
+REFUSED = {
+    "svg as png": (SVG, "image/png"),
+    "svg as jpeg": (SVG, "image/jpeg"),
+    "svg as webp": (SVG, "image/webp"),
+    "html as png": (HTML, "image/png"),
+    "png as jpeg": (PNG, "image/jpeg"),
+    "jpeg as png": (JPEG, "image/png"),
+    "webp as jpeg": (WEBP, "image/jpeg"),
+    "pdf as png": (PDF, "image/png"),
+    "png as pdf": (PNG, "application/pdf"),
+    "html as pdf": (HTML, "application/pdf"),
+    "truncated png": (PNG[: len(PNG) // 2], "image/png"),
+    "truncated jpeg": (JPEG[: len(JPEG) // 2], "image/jpeg"),
+    "truncated webp": (WEBP[: len(WEBP) // 2], "image/webp"),
+    "png signature then garbage": (b"\x89PNG\r\n\x1a\n" + b"x" * 200, "image/png"),
+    "jpeg signature then svg": (b"\xff\xd8\xff\xe0" + SVG, "image/jpeg"),
+    "empty png": (b"", "image/png"),
+}
+
+
+@pytest.mark.parametrize(("data", "content_type"), REFUSED.values(), ids=REFUSED.keys())
+def test_content_that_is_not_what_its_type_says_is_refused_and_nothing_is_kept(app, world, data, content_type):
+    """Magic bytes and a real decode: an SVG or HTML page named a picture (which a PDF renderer would follow to
+    other files), a picture of another type, truncated bytes — 415 in the API's error shape, nothing kept."""
+    tablet = world.tablet("a1")
+    files = sorted(stored_files(app))  # the storage outlives a test: bytes other tests uploaded stay
+    response = put(tablet, data, content_type=content_type)
+    assert response.status_code == 415, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["code"] == "unsupported_type" and body["message"]
+    assert get(tablet, sha(data)).status_code == 404 and blob_rows(app) == []
+    assert sorted(stored_files(app)) == files  # no new file, no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (PNG[:-12], "image/png"),
+        (PNG[: len(PNG) // 2], "image/png"),
+        (JPEG[:-2], "image/jpeg"),
+        (WEBP[:-4], "image/webp"),
+    ],
+    ids=["png without its end", "half a png", "jpeg without its end", "webp short of its length"],
+)
+def test_a_truncated_picture_is_refused_even_where_pillow_accepts_truncated_images(
+    app, world, monkeypatch, data, content_type
+):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process it is imported in."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert put(world.tablet("a1"), data, content_type=content_type).status_code == 415
+    assert blob_rows(app) == []
+
+
+def test_a_refused_upload_of_bytes_another_store_holds_leaves_theirs_intact(app, world):
+    """Store B holds a PNG; store A sends the same bytes claiming a JPEG: refused, and B's file is untouched."""
+    theirs, mine = world.tablet("b1"), world.tablet("a1")
+    assert put(theirs, PNG).status_code == 201
+    assert put(mine, PNG, content_type="image/jpeg").status_code == 415
+    assert get(theirs, sha(PNG)).data == PNG and get(mine, sha(PNG)).status_code == 404
+    assert blob_rows(app) == [(world.ids["store_b"], sha(PNG))]

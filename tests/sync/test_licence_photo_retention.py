@@ -10,6 +10,7 @@ from server.extensions import db
 from server.models import Blob, DriveRules, LicencePhoto, utcnow
 from server.sync.storage import LocalStorage
 from server.workflow.test_drive import purge_licence_photos
+from tests.documents.conftest import png  # a real picture: the server decodes uploads
 from tests.drives import lot_fixture  # noqa: F401 - fixture `lot`
 
 
@@ -24,7 +25,7 @@ def _photo(lot, drive_id: str, data: bytes) -> tuple[str, str]:
 def test_photos_past_retention_are_deleted_with_their_blob(lot, app):
     """Store rule 30 days: on day 29 nothing goes; on day 31 the photo's bytes, blob and reference are gone."""
     drive_id, _ = lot.agreed()
-    photo_id, sha256 = _photo(lot, drive_id, b"\x89PNG licence front")
+    photo_id, sha256 = _photo(lot, drive_id, png("licence front"))
     with app.app_context():
         storage = LocalStorage(app.config["STORAGE_DIR"])
         assert storage.exists(sha256)
@@ -44,7 +45,7 @@ def test_photos_past_retention_are_deleted_with_their_blob(lot, app):
 def test_retention_follows_the_stores_rule(lot, app):
     """A store that keeps photos 7 days purges on day 8."""
     drive_id, _ = lot.agreed()
-    _photo(lot, drive_id, b"\x89PNG licence back")
+    _photo(lot, drive_id, png("licence back"))
     with app.app_context():
         rules = db.session.query(DriveRules).filter_by(store_id=lot.store_id).one()
         rules.licence_photo_retention_days = 7
@@ -57,6 +58,6 @@ def test_retention_follows_the_stores_rule(lot, app):
 def test_cli_purges(lot, app):
     """`flask purge-licence-photos` runs the purge with the real clock (nothing is old yet)."""
     drive_id, _ = lot.agreed()
-    _photo(lot, drive_id, b"\x89PNG licence cli")
+    _photo(lot, drive_id, png("licence cli"))
     result = app.test_cli_runner().invoke(args=["purge-licence-photos"])
     assert result.exit_code == 0 and "0 licence photo(s) deleted" in result.output

@@ -10,6 +10,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Conflict, Document, MutationLog
+from tests.documents.conftest import png  # a real picture: the server decodes uploads
 from tests.drives import car, drive, log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -289,7 +290,7 @@ def test_sealing_the_log_returns_a_car_still_out(lot, app):
 def test_licence_photo_needs_separate_consent(lot, app):
     """Without consent a licence photo is refused on `consent`; with it, kept and never pulled by tablets."""
     drive_id, _ = lot.agreed()
-    photo = lot.upload(b"\x89PNG licence")
+    photo = lot.upload(png("licence"))
     bad = {"test_drive_id": drive_id, "photo": photo, "consent": False, "consent_version": "licence-photo-1"}
     result = lot.escort.push(lot.escort.put("licence_photo", str(uuid.uuid4()), bad))["results"][0]
     assert result["outcome"] == "rejected" and "consent" in result["error"]["errors"]
@@ -345,7 +346,7 @@ def test_records_made_earlier_in_the_same_push_are_found(lot, app):
         lot.consultant.put("test_drive", drive_id, lot.drive(customer_id=customer_id, outcome="pending")),
     )
     assert [r["outcome"] for r in result["results"]] == ["applied"] * 2, result
-    photo = lot.upload(b"\x89PNG one push")
+    photo = lot.upload(png("one push"))
     photo_values = {"test_drive_id": second, "photo": photo, "consent": True, "consent_version": "licence-photo-1"}
     result = lot.escort.push(
         lot.escort.put("test_drive", second, lot.drive()),
