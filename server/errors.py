@@ -5,12 +5,12 @@ Which one a request gets is decided here only: JSON under /api/ or when the clie
 
 from __future__ import annotations
 
-import json
-
 from flask import Flask, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from . import boundary
 
 CODES = {
     400: "bad_request",
@@ -29,19 +29,12 @@ CODES = {
 }
 
 
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
 class StrictJSONProvider(DefaultJSONProvider):
-    """JSON as RFC 8259 says: `NaN`, `Infinity` and `-Infinity` are refused when a request body is read.
-
-    Python's parser accepts them, PostgreSQL's JSON columns do not: such a push failed at commit, every retry,
-    and blocked the tablet's queue. Refused here, the request gets the API's 400 like any malformed body."""
+    """Request bodies are read by the input boundary (server/boundary.py): no `NaN`/`Infinity`, no overflowing
+    number, no nesting past its depth. A body it refuses gets the API's 400 like any malformed one."""
 
     def loads(self, s, **kwargs):
-        kwargs.setdefault("parse_constant", _no_constant)
-        return json.loads(s, **kwargs)
+        return boundary.loads(s, **kwargs)
 
 
 class ApiError(Exception):

@@ -125,24 +125,31 @@ def make_conflict(record, field: str, overwritten_value, state: str = "open"):
     return conflict
 
 
-def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str, str]:
-    """A sealed delivery of `customer` and `vehicle` with its ready document (PDF = blob `pdf_sha256`) and one
-    open we-owe item; returns (document id, we-owe id). The full signing path is exercised in tests/documents."""
-    from sqlalchemy import select
+def make_delivery(customer, vehicle, template):
+    """An unsigned delivery inspection of `customer` and `vehicle` on checklist `template`."""
+    from server.models import Delivery
 
-    from server.models import ChecklistTemplate, Delivery, Document, WeOwe
-
-    store = db.session.get(Store, customer.store_id)
-    template = db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
-    delivery = _synced(
+    return _synced(
         Delivery,
-        store,
+        db.session.get(Store, customer.store_id),
         customer_id=customer.id,
         customer_name=customer.name,
         vehicle_id=vehicle.id,
         vin=vehicle.vin,
         template_id=template.id,
     )
+
+
+def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str, str]:
+    """A sealed delivery of `customer` and `vehicle` with its ready document (PDF = blob `pdf_sha256`) and one
+    open we-owe item; returns (document id, we-owe id). The full signing path is exercised in tests/documents."""
+    from sqlalchemy import select
+
+    from server.models import ChecklistTemplate, Document, WeOwe
+
+    store = db.session.get(Store, customer.store_id)
+    template = db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
+    delivery = make_delivery(customer, vehicle, template)
     delivery.sealed = True
     document = _synced(
         Document,

@@ -42,7 +42,9 @@ def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
     return {}
 
 
-register("customer", Customer, CustomerSchema, writers=CUSTOMER_WRITERS, check=check_customer)
+register(
+    "customer", Customer, CustomerSchema, writers=CUSTOMER_WRITERS, check=check_customer, refs={"owner_id": (User,)}
+)
 register("series", Series, SeriesSchema, read_only=True)
 register("trim", Trim, TrimSchema, read_only=True)
 register("colour", Colour, ColourSchema, read_only=True)
@@ -55,14 +57,41 @@ register(
     DeliverySchema,
     writers=HANDOVER_WRITERS,
     check=check_delivery,
+    refs={"customer_id": (Customer,), "vehicle_id": (Vehicle,), "template_id": (ChecklistTemplate,)},
     signable=True,
     signature_roles=("customer", "consultant"),
     extra={"sign_check": ready_to_sign, "on_sign": on_signed},
 )
 register("document", Document, DocumentSchema, read_only=True)
 register("we_owe", WeOwe, WeOweRecordSchema, read_only=True)
-register("follow_up", FollowUp, FollowUpSchema, writers=frozenset({"consultant", "manager", "account_manager"}))
+register(
+    "follow_up",
+    FollowUp,
+    FollowUpSchema,
+    writers=frozenset({"consultant", "manager", "account_manager"}),
+    refs={"customer_id": (Customer,), "owner_id": (User,), "source_id": (Delivery,)},
+)
 # walk-around (issue 6): content is office-authored; needs analyses and sessions come from consultants' tablets
 register("presentation", Presentation, PresentationRecordSchema, read_only=True)
-register("needs_analysis", NeedsAnalysis, NeedsAnalysisSchema, writers=HANDOVER_WRITERS, check=check_needs_analysis)
-register("walkaround", Walkaround, WalkaroundSchema, writers=HANDOVER_WRITERS, check=check_walkaround)
+register(
+    "needs_analysis",
+    NeedsAnalysis,
+    NeedsAnalysisSchema,
+    writers=HANDOVER_WRITERS,
+    check=check_needs_analysis,
+    refs={"customer_id": (Customer,), "consultant_id": (User,), "series_id": (Series,)},
+)
+register(
+    "walkaround",
+    Walkaround,
+    WalkaroundSchema,
+    writers=HANDOVER_WRITERS,
+    check=check_walkaround,
+    refs={
+        "customer_id": (Customer,),
+        "consultant_id": (User,),
+        "presentation_id": (Presentation,),
+        "needs_analysis_id": (NeedsAnalysis,),
+        "trim_id": (Trim,),
+    },
+)

@@ -6,7 +6,17 @@ tablets); the drive (agreement) and its log are signable; licence photos are nev
 
 from __future__ import annotations
 
-from ..models import AgreementTemplate, DemoCar, DriveRoute, DriveRules, LicencePhoto, TestDrive, TestDriveLog
+from ..models import (
+    AgreementTemplate,
+    Customer,
+    DemoCar,
+    DriveRoute,
+    DriveRules,
+    LicencePhoto,
+    TestDrive,
+    TestDriveLog,
+    User,
+)
 from ..schemas.test_drive import (
     AgreementTemplateSchema,
     DemoCarSchema,
@@ -33,6 +43,14 @@ register(
     TestDriveSchema,
     writers=DRIVE_WRITERS,
     check=workflow.check_test_drive,
+    refs={
+        "customer_id": (Customer,),
+        "consultant_id": (User,),
+        "escort_id": (User,),
+        "demo_car_id": (DemoCar,),
+        "route_id": (DriveRoute,),
+        "agreement_template_id": (AgreementTemplate,),
+    },
     signable=True,
     signature_roles=("customer", "escort"),
     extra={"sign_check": workflow.ready_to_sign_drive, "on_sign": workflow.on_signed_drive},
@@ -43,12 +61,19 @@ register(
     TestDriveLogSchema,
     writers=LOG_WRITERS,
     check=workflow.check_log,
+    refs={"test_drive_id": (TestDrive,), "demo_car_id": (DemoCar,), "route_id": (DriveRoute,)},
     signable=True,
     signature_roles=("escort",),
     extra={"sign_check": workflow.ready_to_sign_log, "on_sign": workflow.on_signed_log},
 )
 register(
-    "licence_photo", LicencePhoto, LicencePhotoSchema, writers=LOG_WRITERS, check=workflow.check_photo, shared=False
+    "licence_photo",
+    LicencePhoto,
+    LicencePhotoSchema,
+    writers=LOG_WRITERS,
+    check=workflow.check_photo,
+    refs={"test_drive_id": (TestDrive,)},
+    shared=False,
 )
 
 MUTATORS["test_drive.start"] = workflow.start

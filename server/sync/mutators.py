@@ -7,7 +7,6 @@ anything it will not apply; push.py records that and moves on.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +15,10 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from .. import boundary
 from ..extensions import db
 from ..models import Conflict, MutationLog, User, utcnow, uuid7
+from ..models.base import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
 
@@ -59,12 +60,18 @@ def _flatten(messages: dict) -> dict[str, list[str]]:
 
 
 def record_id_of(args: object) -> str | None:
-    """The normalised record id (a UUID) a mutation's args name, or None."""
+    """The record id a mutation's args name, when it is a UUID in canonical form; otherwise None."""
     raw = args.get("id") if isinstance(args, dict) else None
-    try:
-        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
-    except ValueError:
-        return None
+    return raw if boundary.is_uuid(raw) else None
+
+
+def foreign_references(entity: EntityType, values: dict, store_id: int) -> dict[str, list[str]]:
+    """The reference fields in `values` that name no record of this store (another store's, or none at all)."""
+    return {
+        name: [_("Choose a record of this store.")]
+        for name, models in entity.refs.items()
+        if values.get(name) is not None and not any(store_record(m, values[name], store_id) for m in models)
+    }
 
 
 def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
@@ -127,14 +134,15 @@ def put(ctx: Context, args: dict) -> list[str]:
         raise Rejection(
             "invalid", _("Some fields are missing or invalid."), {n: [_("Unknown field.")] for n in unknown}
         )
+    foreign = foreign_references(entity, incoming, ctx.store_id)  # before the schema, so both are reported
     try:
         loaded = entity.loader.load(incoming, partial=record is not None)
     except ValidationError as exc:
-        messages = _flatten(exc.normalized_messages())
+        messages = {**_flatten(exc.normalized_messages()), **foreign}
         raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
     if record is not None:  # a partial update writes only what was sent
         loaded = {f: v for f, v in loaded.items() if f in incoming}
-    problems = entity.check(loaded, ctx.store_id) if entity.check else {}
+    problems = {**foreign, **(entity.check(loaded, ctx.store_id) if entity.check else {})}
     if problems:
         raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
     merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)

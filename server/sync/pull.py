@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, or_, select, true
 
+from .. import boundary
 from ..database import snapshot
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User
-from .push import SCHEMA_VERSION, _is_uuid, check_group
+from .push import SCHEMA_VERSION, check_group
 from .registry import REGISTRY, EntityType
 
 MAX_LIMIT = 5000  # the server may lower a client's limit, never raise it
@@ -47,7 +48,7 @@ def read_cookie(cookie: object, store: Store, group_id: str) -> tuple[int, str] 
         return None
     try:
         data = _serializer().loads(cookie)
-    except BadSignature:
+    except (BadSignature, UnicodeError):  # not ours: start over
         return None
     if not isinstance(data, dict) or data.get("s") != store.id or data.get("g") != group_id:
         return None
@@ -163,7 +164,7 @@ def parse_pull(body: object) -> tuple[str, object, int]:
         raise ApiError(400, _("The request body must be a JSON object."))
     errors = {}
     group_id = body.get("clientGroupID")
-    if not _is_uuid(group_id):
+    if not boundary.is_uuid(group_id):
         errors["clientGroupID"] = [_("Must be a UUID.")]
     version = body.get("schemaVersion", 1)
     if not isinstance(version, int) or isinstance(version, bool):

@@ -10,7 +10,6 @@ database failure aborts the whole push (503): nothing of it is committed, and th
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from .. import boundary
 from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
@@ -40,23 +40,13 @@ class Mutation:
     device_time: Any
 
 
-def _is_uuid(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 def parse_push(body: object) -> tuple[str, int, list[Mutation]]:
     """Check the push body's shape (400 with field errors when it is not), without judging mutations."""
     errors: dict[str, list[str]] = {}
     if not isinstance(body, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
     group_id = body.get("clientGroupID")
-    if not _is_uuid(group_id):
+    if not boundary.is_uuid(group_id):
         errors["clientGroupID"] = [_("Must be a UUID.")]
     schema_version = body.get("schemaVersion", 1)
     if not isinstance(schema_version, int) or isinstance(schema_version, bool):
@@ -67,11 +57,11 @@ def parse_push(body: object) -> tuple[str, int, list[Mutation]]:
         raw = []
     mutations = []
     for index, item in enumerate(raw):
-        if not isinstance(item, dict) or not _is_uuid(item.get("clientID")):
+        if not isinstance(item, dict) or not boundary.is_uuid(item.get("clientID")):
             errors[f"mutations.{index}.clientID"] = [_("Must be a UUID.")]
             continue
         mid = item.get("id")
-        if not isinstance(mid, int) or isinstance(mid, bool) or mid < 1:
+        if not isinstance(mid, int) or isinstance(mid, bool) or not 1 <= mid <= boundary.SAFE_INTEGER:
             errors[f"mutations.{index}.id"] = [_("Must be a whole number from 1.")]
             continue
         mutations.append(Mutation(item["clientID"], mid, item.get("name"), item.get("args"), item.get("deviceTime")))
@@ -231,6 +221,12 @@ def _push(user: User, group_id: str, mutations: list[Mutation], fast: bool) -> d
         if fast:  # e.g. a constraint refusing one mutation's value at the bulk flush: find which, carefully
             raise _Redo from exc
         raise unavailable() from exc
+    except (ApiError, _Redo):
+        raise
+    except Exception as exc:
+        if fast:  # a value a driver refuses at the flush without a DBAPIError (e.g. OverflowError): find which
+            raise _Redo from exc
+        raise
     finally:
         db.session.info.pop(ABSENT, None)
     return {"lastMutationIDs": last_ids, "storeVersion": store_version, "results": results, "outOfOrder": out_of_order}
@@ -267,16 +263,18 @@ def process(
     mutation: Mutation, client: SyncClient, group: ClientGroup, user: User, versions: _Versions, fast: bool = False
 ) -> dict:
     """Apply one mutation; record it in the log with the version it took (see `push` for the two passes)."""
-    mutator = MUTATORS.get(mutation.name) if isinstance(mutation.name, str) else None
+    unstorable, too_large = _unstorable(mutation)
+    mutator = MUTATORS.get(mutation.name) if isinstance(mutation.name, str) and not unstorable else None
     plain = fast and mutation.name in PLAIN
     version = versions.next() if plain else versions.take()
+    device_time = mutation.device_time if isinstance(mutation.device_time, str) else None
     ctx = Context(
         store_id=user.store_id,
         user=user,
         group_id=group.id,
         client_id=client.id,
         version=version,
-        device_time=mutation.device_time if isinstance(mutation.device_time, str) else None,
+        device_time=boundary.scrub_text(device_time[:64]) if device_time else None,
     )
     log = MutationLog(
         store_id=user.store_id,
@@ -284,14 +282,18 @@ def process(
         client_id=client.id,
         mutation_id=mutation.id,
         user_id=user.id,
-        name=str(mutation.name)[:64],
-        args=mutation.args if _jsonable(mutation.args) else repr(mutation.args),
-        device_time=ctx.device_time and ctx.device_time[:64],
+        name=boundary.scrub_text(str(mutation.name)[:64]),
+        args=_kept_args(mutation.args, too_large, bool(unstorable)),
+        device_time=ctx.device_time,
         version=version,
         conflict_ids=[],
     )
     savepoint = None if plain else db.session.begin_nested()
     try:
+        if too_large:
+            raise Rejection("too_large", _("This change is too large to keep. Shorten its texts and try again."))
+        if unstorable:
+            raise Rejection("invalid", _("Some fields are missing or invalid."), unstorable)
         if mutator is None:
             raise Rejection("unknown_mutator", _("This app sent a change the server does not know."))
         if not isinstance(mutation.args, dict):
@@ -340,5 +342,18 @@ def process(
     return log.result()
 
 
-def _jsonable(value: object) -> bool:
-    return value is None or isinstance(value, (dict, list, str, int, float, bool))
+def _unstorable(mutation: Mutation) -> tuple[dict[str, list[str]], bool]:
+    """What of a mutation the input boundary refuses (server/boundary.py), field by field — fields of `set` by
+    their own names, as the schema's errors are — and whether it is larger than a mutation may be."""
+    problems = boundary.unsafe({"name": mutation.name, "deviceTime": mutation.device_time, "args": mutation.args})
+    fields = {name.removeprefix("args.set."): messages for name, messages in problems.items()}
+    return fields, boundary.size(mutation.args) > current_app.config["MUTATION_MAX_BYTES"]
+
+
+def _kept_args(args: object, too_large: bool, unstorable: bool) -> object:
+    """The args as the log keeps them: verbatim, or a storable copy (`boundary.scrub`), or — for a mutation
+    larger than any a tablet makes — only what names it, so junk is not sent back on every pull."""
+    if too_large:
+        named = {key: args.get(key) for key in ("entity", "id")} if isinstance(args, dict) else {}
+        return boundary.scrub({**named, "omitted_bytes": boundary.size(args)})
+    return boundary.scrub(args) if unstorable else args

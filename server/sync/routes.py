@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from .. import boundary
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Blob
@@ -31,25 +32,22 @@ def storage() -> LocalStorage:
     return LocalStorage(current_app.config["STORAGE_DIR"])
 
 
-def _body() -> object:
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, _("The request body must be a JSON object."))
-    return body
-
-
 @bp.post("/push")
 @api()
 def push():
-    """Apply a batch of mutations (exactly once, in order)."""
-    return jsonify(do_push(g.user, _body()))
+    """Apply a batch of mutations (exactly once, in order). What the input boundary refuses inside a mutation
+    rejects that mutation alone (push.py), so it is not checked here for the whole body."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, _("The request body must be a JSON object."))
+    return jsonify(do_push(g.user, body))
 
 
 @bp.post("/pull")
 @api()
 def pull():
     """Changes since the cookie, one page at a time."""
-    return jsonify(do_pull(g.user, _body()))
+    return jsonify(do_pull(g.user, boundary.json_object()))
 
 
 @cache
@@ -91,7 +89,10 @@ def schema():
 @bp.put("/blobs/<sha256>")
 @api()
 def put_blob(sha256: str):
-    """Store a blob, verified by length and SHA-256: 201 new for this store, 200 already held."""
+    """Store a blob, verified by length, SHA-256 and content (a picture must decode as its type, a PDF start with
+    `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held."""
+    from .storage import BlobContentRefused, check_content
+
     if not SHA256.match(sha256):
         raise ApiError(400, _("A blob is named by the SHA-256 of its bytes (64 lowercase hex digits)."))
     if request.mimetype not in current_app.config["BLOB_TYPES"]:
@@ -99,8 +100,17 @@ def put_blob(sha256: str):
     max_bytes = current_app.config["BLOB_MAX_BYTES"]
     if request.content_length is not None and request.content_length > max_bytes:
         raise ApiError(413, _("The upload is too large."))
+    mimetype = request.mimetype
     try:
-        size = storage().write_verified(request.stream, sha256, max_bytes, request.content_length)
+        size = storage().write_verified(
+            request.stream, sha256, max_bytes, request.content_length, check=lambda path: check_content(path, mimetype)
+        )
+    except BlobContentRefused as refused:
+        current_app.logger.info("blob %s refused as %s: %s", sha256, mimetype, refused)
+        raise ApiError(
+            415,
+            _("This file is not what its type says. Only real PNG, JPEG and WebP pictures and PDF documents are kept."),
+        ) from None
     except BlobTooLarge:
         raise ApiError(413, _("The upload is too large.")) from None
     except BlobMismatch:

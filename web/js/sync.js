@@ -119,8 +119,9 @@ export async function fetchPulledBlobs(db, token) {
 
 async function pushAll(db, token, clientGroupID) {
   let sent = 0;
+  let size = PUSH_BATCH; // halved while the server answers 413 (a body over its limit), down to one mutation
   for (let round = 0; round < 1000; round += 1) {
-    const entries = await readOutbox(db, PUSH_BATCH);
+    const entries = await readOutbox(db, size);
     // An entry the server could only refuse as a whole batch (400) stays in the outbox, pending and exportable.
     const batch = entries.filter((m) => UUID.test(m.clientID) && Number.isInteger(m.id) && m.id > 0);
     if (!batch.length) {
@@ -131,7 +132,12 @@ async function pushAll(db, token, clientGroupID) {
       schemaVersion: SCHEMA_VERSION,
       mutations: batch.map(({ clientID, id, name, args, deviceTime }) => ({ clientID, id, name, args, deviceTime })),
     };
-    const data = check(await request('POST', '/api/sync/v1/push', { token, body }));
+    const answer = await request('POST', '/api/sync/v1/push', { token, body });
+    if (answer.status === 413 && batch.length > 1) {
+      size = Math.ceil(batch.length / 2);
+      continue;
+    }
+    const data = check(answer);
     await applyPushResults(db, data);
     sent += data.results.length;
     const outOfOrder = Object.entries(data.outOfOrder || {});
@@ -142,7 +148,7 @@ async function pushAll(db, token, clientGroupID) {
     if (!data.results.length && !outOfOrder.length) {
       return sent; // no progress: never spin
     }
-    if (batch.length < PUSH_BATCH && !outOfOrder.length) {
+    if (batch.length < size && !outOfOrder.length) {
       return sent;
     }
   }
