@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from .domain import ROLES
 from .extensions import db
-from .models import ApiToken, Store, User, utcnow
+from .models import Store, User, utcnow
 
 
 def create_store(code: str, name: str, brand: str = "", address: str = "", templates: bool = True) -> Store:
@@ -49,16 +49,6 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def revoke_tokens(user: User) -> int:
-    """Revoke every live token of `user`; returns how many."""
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ).all()
-    for token in tokens:
-        token.revoked_at = utcnow()
-    return len(tokens)
 
 
 def init_app(app: Flask) -> None:
@@ -119,7 +109,7 @@ def init_app(app: Flask) -> None:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"no user {username}")
-        count = revoke_tokens(user)
+        count = user.revoke_tokens()
         db.session.commit()
         click.echo(f"{count} token(s) of {username} revoked")
 

@@ -26,14 +26,28 @@ class Config:
 
     # Bearer tokens for the tablet API.
     TOKEN_DAYS = int(os.environ.get("TOKEN_DAYS", "30"))
-    # Failed logins: at most LOGIN_MAX_FAILURES per username or address in LOGIN_WINDOW_MINUTES.
+    # Failed logins (server/routes/auth.py), counted in LOGIN_WINDOW_MINUTES: at most LOGIN_MAX_FAILURES per
+    # (username, address) pair, and LOGIN_ADDRESS_CEILING from one address over all usernames (far above what a
+    # showroom behind one NAT address mistypes in a day). A browser or tablet where the user signed in before
+    # carries a signed device cookie (kept LOGIN_DEVICE_DAYS) and is judged only by its own LOGIN_MAX_FAILURES,
+    # so nobody can lock staff out from elsewhere.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    LOGIN_ADDRESS_CEILING = int(os.environ.get("LOGIN_ADDRESS_CEILING", "100"))
+    LOGIN_DEVICE_DAYS = int(os.environ.get("LOGIN_DEVICE_DAYS", "365"))
+    # Reverse proxies in front of the app: with N > 0, X-Forwarded-For/-Proto/-Host are trusted from the N
+    # nearest hops (werkzeug's ProxyFix). Leave 0 unless a proxy you run sets them, or anyone can forge them.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     # Sync (SYNC_PROTOCOL.md): blob limits published by the schema endpoint; tombstones kept this long.
     BLOB_MAX_BYTES = int(os.environ.get("BLOB_MAX_BYTES", str(20 * 1024 * 1024)))
     BLOB_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
     TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
+    # The input boundary (server/boundary.py): a JSON body, and one mutation of a push as it is kept in the log.
+    # A push of 500 signed records is a few MB; the tablet halves its batch on 413.
+    JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", str(16 * 1024 * 1024)))
+    MUTATION_MAX_BYTES = int(os.environ.get("MUTATION_MAX_BYTES", str(256 * 1024)))
+    MAX_CONTENT_LENGTH = BLOB_MAX_BYTES + 1024 * 1024  # any other body: a blob or an office upload
 
     # Jobs (server/jobs.py): embedded SQLite queue worked in-process, or Redis for separate workers.
     JOBS_MODE = os.environ.get("JOBS_MODE", "redis" if REDIS_URL else "embedded")
@@ -41,6 +55,10 @@ class Config:
     # Sealing PDFs: the dealership's key and certificate (`flask make-dev-certificate` makes a development pair).
     SIGNING_KEY = os.environ.get("SIGNING_KEY", str(INSTANCE / "signing" / "key.pem"))
     SIGNING_CERT = os.environ.get("SIGNING_CERT", str(INSTANCE / "signing" / "cert.pem"))
+    # Rendering PDFs (server/documents/sandbox.py): each render runs in a child process, killed after this many
+    # seconds, its address space limited to this many MB above what it starts with.
+    RENDER_TIMEOUT_SECONDS = float(os.environ.get("RENDER_TIMEOUT_SECONDS", "60"))
+    RENDER_MEMORY_MB = int(os.environ.get("RENDER_MEMORY_MB", "1024"))
     #: Where people reach the server: printed on documents as the verification link.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 

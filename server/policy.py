@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -80,11 +81,22 @@ def _bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _return_to() -> str:
+    """Where to come back after signing in: the page itself, or — for a form sent after the session ended — the
+    page the form was on (the browser keeps what was typed there, web/js/office.js)."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("office.home")
+
+
 def _enforce_session(rule: Rule):
     if not current_user.is_authenticated:
         if wants_json() or request.headers.get("HX-Request"):
             abort(401)
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login", next=_return_to()))
     if not rule.allows(current_user.role):
         abort(403)
     g.user, g.store_id = current_user._get_current_object(), current_user.store_id

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, session
 from flask_login import LoginManager
+from sqlalchemy import update
 
 from ..extensions import db
 from .base import SyncMixin, next_store_version, utcnow, uuid7
@@ -13,7 +14,7 @@ from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
 from .test_drive import AgreementTemplate, DemoCar, DriveRoute, DriveRules, LicencePhoto, TestDrive, TestDriveLog
-from .user import ApiToken, LoginAttempt, User
+from .user import ApiToken, LoginAttempt, OfficeSession, User
 from .walkaround import NeedsAnalysis, Presentation, PresentationDraft, Walkaround, WalkaroundScore, WalkaroundSetting
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Customer",
     "LoginAttempt",
     "MutationLog",
+    "OfficeSession",
     "Series",
     "Store",
     "SyncClient",
@@ -57,11 +59,32 @@ __all__ = [
 
 
 def init_app(app: Flask, login_manager: LoginManager) -> None:
-    """Wire Flask-Login to the user table; office sessions carry the user id only."""
+    """Wire Flask-Login to the user table; an office cookie counts only while its `office_session` row is live."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # Sessions end on the server (OfficeSession), not by guessing from the address or user agent: both change
+    # under one NAT, behind proxies and with browser updates, and "strong" signed people out for it.
+    login_manager.session_protection = None
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The cookie's user, when the server-side session it names is neither missing nor revoked."""
+        if not user_id.isdigit():
+            return None
+        clean = not db.session().in_transaction()  # nothing of the request's own is in the transaction yet
+        row = OfficeSession.find_live(session.get(OfficeSession.SESSION_KEY), int(user_id))
+        if row is None:
+            return None
+        user, row_id = row.user, row.id
+        if clean and row.is_idle(user.store.office_idle_minutes):
+            db.session.commit()  # as below: end the read before writing
+            db.session.execute(update(OfficeSession).where(OfficeSession.id == row_id).values(revoked_at=utcnow()))
+            db.session.commit()
+            session["idle_signed_out"] = True  # the sign-in page says why
+            return None
+        if clean and row.is_stale():
+            # End the read first: SQLite cannot turn a read snapshot into a write once another writer committed.
+            db.session.commit()
+            db.session.execute(update(OfficeSession).where(OfficeSession.id == row_id).values(last_seen_at=utcnow()))
+            db.session.commit()
+        return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, String
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,6 +27,8 @@ class Store(db.Model):
     tombstone_floor: Mapped[int] = mapped_column(BigInteger, default=0)
     #: Days after a handover at which the consultant's follow-up calls fall due (domain.md §5.3).
     follow_up_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 3, 7, 30])
+    #: An office session ends after this many minutes without a request (set by the admin on the users page).
+    office_idle_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def to_public(self) -> dict:

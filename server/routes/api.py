@@ -5,23 +5,21 @@ The sync endpoints themselves live under /api/sync/v1 in server/sync/.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 from flask_babel import gettext as _
 
+from .. import boundary
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ApiToken, utcnow
 from ..policy import api, public
-from .auth import authenticate, throttled
+from .auth import authenticate, client_address, read_device, remember_device, throttled
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, _("The request body must be a JSON object."))
-    return body
+    return boundary.json_object()  # no lone surrogate, NUL or oversized number reaches the login log
 
 
 def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
@@ -38,7 +36,11 @@ def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
 @bp.post("/auth/token")
 @public
 def issue_token():
-    """Exchange a username and password for a bearer token bound to the user's store."""
+    """Exchange a username and password for a bearer token bound to the user's store.
+
+    Throttled like the office form (server/routes/auth.py); a success sets the device cookie, which the tablet's
+    same-origin fetch sends back, so a known tablet is not locked out by someone else's failures.
+    """
     body = _json_body()
     errors = {}
     for field in ("username", "password"):
@@ -50,7 +52,8 @@ def issue_token():
     if errors:
         raise ApiError(400, _("Some fields are missing or invalid."), errors)
     username = body["username"].strip().lower()
-    if throttled(username, request.remote_addr or ""):
+    device = read_device()
+    if throttled(username, client_address(), device):
         raise ApiError(
             429,
             _(
@@ -59,12 +62,14 @@ def issue_token():
             ),
             headers={"Retry-After": str(current_app.config["LOGIN_WINDOW_MINUTES"] * 60)},
         )
-    user = authenticate(username, body["password"])
+    user, device = authenticate(username, body["password"], device)
     if user is None:
         raise ApiError(401, _("Wrong username or password."))
     token, clear = ApiToken.issue(user, label, current_app.config["TOKEN_DAYS"])
     db.session.commit()
-    return jsonify(_session_payload(token, clear)), 200
+    response = jsonify(_session_payload(token, clear))
+    remember_device(response, device, user.username)
+    return response, 200
 
 
 @bp.delete("/auth/token")

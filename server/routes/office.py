@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import Colour, Customer, Series, Trim, User, Vehicle
 from ..policy import office, public, store_get
 from ..schemas import ColourSchema, SeriesSchema, TrimSchema, UserCreateSchema, UserUpdateSchema
+from ..schemas.user import OfficeIdleSchema
 from ..sync.writes import server_put
 from .htmx import is_fragment_request, render, see_other
 
@@ -306,6 +307,19 @@ def _users_page(status: int = 200, errors: dict | None = None, values: dict | No
     )
 
 
+@bp.post("/office/users/idle")
+@office("admin")
+def save_idle():
+    """The store's office idle time (minutes without a request after which a session ends)."""
+    data, errors = _load(OfficeIdleSchema())
+    if errors:
+        return _users_page(422, errors, request.form)
+    g.user.store.office_idle_minutes = data["office_idle_minutes"]
+    db.session.commit()
+    flash(_("Office sessions now end after %(minutes)s idle minutes.", minutes=data["office_idle_minutes"]), "success")
+    return see_other(url_for("office.users"))
+
+
 @bp.get("/office/users")
 @office("admin")
 def users():
@@ -352,7 +366,10 @@ def user_row(user_id: int):
 @bp.post("/office/users/<int:user_id>")
 @office("admin")
 def save_user(user_id: int):
-    """Change an account's name, role, language or active flag; an admin cannot lock themselves out."""
+    """Change an account's name, role, language, active flag or password; an admin cannot lock themselves out.
+
+    Deactivating, or setting a new password, signs the person out everywhere at once: every tablet token and
+    office session is revoked, so reactivating the account later brings none of them back."""
     user = store_get(User, user_id)
     data, errors = _load(UserUpdateSchema())
     if not errors and user.id == current_user.id and (data["role"] != "admin" or not data["active"]):
@@ -368,9 +385,16 @@ def save_user(user_id: int):
             values=request.form,
             ROLES=ROLES,
         )
+    new_password = data.pop("new_password", "")
     for field, value in data.items():
         setattr(user, field, value)
+    if new_password:
+        user.set_password(new_password)
+    if not user.active or new_password:
+        user.sign_out_everywhere()
     db.session.commit()
+    if new_password:
+        flash(_("Password changed. %(name)s is signed out everywhere.", name=user.display_name), "success")
     if not is_fragment_request():
         return see_other(url_for("office.users"))
     return render("office/_user_row.html", "office/_user_row.html", user=user, editing=False, errors={}, ROLES=ROLES)

@@ -15,7 +15,7 @@ export class OfflineError extends Error {
 }
 
 /** Send a JSON request; resolves to {ok, status, data} for any HTTP answer, throws OfflineError otherwise. */
-export async function request(method, path, { token, body } = {}) {
+export async function request(method, path, { token, body, credentials = 'omit' } = {}) {
   const headers = { Accept: 'application/json', 'Accept-Language': languageTag() };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -33,7 +33,9 @@ export async function request(method, path, { token, body } = {}) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
-      credentials: 'omit', // the bearer token is the only credential; an office cookie must not ride along
+      // The bearer token is the only credential; an office cookie must not ride along. Sign-in alone sends
+      // 'same-origin', to keep the device cookie that spares a known tablet other people's failed logins.
+      credentials,
       signal: controller.signal,
     });
   } catch (error) {

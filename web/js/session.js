@@ -56,6 +56,7 @@ export async function signIn(username, password) {
   }
   const { ok, status, data } = await request('POST', '/api/auth/token', {
     body: { username, password, device_label: deviceLabel() },
+    credentials: 'same-origin', // send and keep the device cookie (server/routes/auth.py)
   });
   if (!ok || !data || !data.token) {
     return { error: { status, message: data && data.message, errors: (data && data.errors) || {} } };
