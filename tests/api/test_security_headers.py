@@ -1,4 +1,5 @@
-"""Every answer carries the security headers, and no template needs the CSP to be loosened.
+"""Every answer carries the security headers, no private page is kept by the browser, and no template needs
+the CSP to be loosened.
 
 The CSP allows scripts and styles from our own origin only, so an inline <script>, an on*= handler, a
 style= attribute or an htmx hx-on attribute would simply not run — or tempt someone to add 'unsafe-inline'.
@@ -6,14 +7,28 @@ style= attribute or an htmx hx-on attribute would simply not run — or tempt so
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
 from server.extensions import db
+from server.models import Store, User
+from server.workflow.handover import default_templates
 from tests.conftest import csrf_token, login
-from tests.factories import make_store, make_user
+from tests.factories import (
+    make_blob,
+    make_colour,
+    make_customer,
+    make_document,
+    make_series,
+    make_store,
+    make_trim,
+    make_user,
+    make_vehicle,
+)
+from tests.images import solid_png
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "templates"
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
@@ -129,6 +144,137 @@ def test_sign_out_redirect_carries_the_headers(signed_in):
     response = client.post("/logout", data={"csrf_token": csrf_token(client, "/office/")})
     assert response.status_code == 303
     assert_secure_headers(response)
+
+
+# --- caching: no private page stays behind ------------------------------------------------------------
+
+NO_STORE = "no-store"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/office/",
+        "/office/customers",
+        "/office/vehicles",
+        "/office/catalogue",
+        "/office/conflicts",
+        "/office/rejections",
+        "/office/deliveries",
+        "/office/test-drives",
+        "/office/walkarounds",
+        "/office/no/such/page",
+    ],
+)
+def test_signed_in_office_pages_are_not_stored(signed_in, path):
+    """A signed-in page (names, phones) is never kept by the browser: not in its cache, not in the back/forward
+    cache, so a shared office PC shows nothing of it after sign-out. A signed-in 404 too."""
+    client, _token = signed_in
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert response.headers["Cache-Control"] == NO_STORE
+
+
+def test_htmx_fragments_and_forbidden_pages_are_not_stored(signed_in):
+    """Fragments carry the same personal data as pages; a 403 page is no exception."""
+    client, _token = signed_in
+    fragment = client.get("/office/customers?grade=A", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment.headers["Cache-Control"] == NO_STORE
+    forbidden = client.get("/office/users")
+    assert forbidden.status_code == 403 and forbidden.headers["Cache-Control"] == NO_STORE
+
+
+def test_api_answers_are_not_stored(signed_in):
+    """Every API answer: the profile, a pull, the schema, a 401 and a 404."""
+    client, token = signed_in
+    auth = {"Authorization": f"Bearer {token}"}
+    pulled = client.post(
+        "/api/sync/v1/pull",
+        json={"clientGroupID": "0f0b8e4e-8d4c-4a3a-9a7e-3f1c2b9d1e01", "schemaVersion": 1, "cookie": None},
+        headers=auth,
+    )
+    answers = [
+        client.get("/api/me", headers=auth),
+        pulled,
+        client.get("/api/sync/v1/schema", headers=auth),
+        client.get("/api/me"),
+        client.get("/api/no/such/thing", headers=auth),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 401, 404]
+    assert {a.headers["Cache-Control"] for a in answers} == {NO_STORE}
+
+
+def test_a_blob_keeps_its_private_immutable_caching(signed_in):
+    """A blob is addressed by its SHA-256 and readable only by its store: the browser may keep it (private, never
+    a shared cache), as server/sync/routes.py says."""
+    client, token = signed_in
+    auth = {"Authorization": f"Bearer {token}"}
+    picture = solid_png(4, 4)
+    digest = hashlib.sha256(picture).hexdigest()
+    uploaded = client.put(f"/api/sync/v1/blobs/{digest}", data=picture, headers=auth, content_type="image/png")
+    assert uploaded.status_code == 201 and uploaded.headers["Cache-Control"] == NO_STORE
+    with client.get(f"/api/sync/v1/blobs/{digest}", headers=auth) as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+
+
+def test_a_pdf_export_is_not_stored(app, signed_in):
+    """A sealed document's PDF, downloaded from the office, is a personal document: no-store."""
+    client, _token = signed_in
+    with app.app_context():
+        manager = db.session.scalar(db.select(User).where(User.username == "zhangwei"))
+        store = db.session.get(Store, manager.store_id)
+        default_templates(store)  # a delivery names its checklist template
+        series = make_series(store)
+        vehicle = make_vehicle(make_trim(series), make_colour(series))
+        pdf = make_blob(store, b"%PDF-1.4\n%%EOF\n")
+        document_id, _owed = make_document(make_customer(store), vehicle, manager, pdf)
+        db.session.commit()
+        db.session.remove()
+    with client.get(f"/office/documents/{document_id}.pdf") as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.headers["Cache-Control"] == NO_STORE
+
+
+def test_sign_in_sign_out_and_error_pages_are_not_stored(signed_in):
+    """The sign-in page (a remembered username, a CSRF token), the sign-out redirect and error pages."""
+    client, _token = signed_in
+    signed_out = client.post("/logout", data={"csrf_token": csrf_token(client, "/office/")})
+    assert signed_out.status_code == 303 and signed_out.headers["Cache-Control"] == NO_STORE
+    assert client.get("/login").headers["Cache-Control"] == NO_STORE
+    assert client.get("/no/such/page").headers["Cache-Control"] == NO_STORE
+
+
+def test_versioned_static_files_are_cached_long_and_the_others_revalidated(client):
+    """A file named with its version never changes: public, a year, immutable. Others are revalidated, so a
+    release is seen at once; the service worker is never cached by HTTP."""
+    with client.get("/static/vendor/htmx-2.0.11.min.js") as versioned:
+        assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get("/static/css/office.css") as css:
+        assert "max-age=31536000" not in css.headers.get("Cache-Control", "")
+        assert "no-store" not in css.headers.get("Cache-Control", "")
+    with client.get("/sw.js") as worker:
+        assert worker.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/no/such/page", 404),
+        ("GET", "/api/no/such/thing", 404),
+        ("GET", "/logout", 405),
+        ("POST", "/login", 400),
+        ("GET", "/office/customers/no-such-customer", 302),
+    ],
+    ids=["404-page", "404-api", "405-page", "csrf-400-page", "redirect-to-sign-in"],
+)
+def test_error_pages_set_no_cookie_for_an_anonymous_client(client, method, path, status):
+    """An error page (or the redirect to sign in) starts no session: no Set-Cookie, so a crawler or a mistyped
+    URL leaves nothing in the browser and nothing to fixate."""
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    assert response.headers.getlist("Set-Cookie") == []
+    assert response.headers["Cache-Control"] == NO_STORE
 
 
 # --- templates: nothing inline ------------------------------------------------------------------------

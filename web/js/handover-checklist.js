@@ -105,10 +105,13 @@ export function renderChecklist(view, { session, ctx, group: code }) {
       'data-code': item.code },
     h('div', { class: 'item-label' }, h('span', { class: 'item-code' }, item.code), localized(item.label)),
     h('div', { class: 'answer-buttons', role: 'group', 'aria-label': localized(item.label) },
+      // ✓ and ✗ are named in words; "N.A." is words already, so its name starts with what a person sees and
+      // says (voice control: WCAG 2.5.3 label in name), followed by the meaning for screen readers.
       CHOICES.map(([value, mark]) => h('button', { type: 'button', class: `answer answer-${value}`,
         'aria-pressed': result === value ? 'true' : 'false', 'data-result': value,
-        'aria-label': { ok: t('OK'), defect: t('Defect'), na: t('Not applicable') }[value],
-        onclick: () => answer(item, value) }, mark))),
+        'aria-label': { ok: t('OK'), defect: t('Defect') }[value] || null,
+        onclick: () => answer(item, value) }, mark,
+      value === 'na' ? h('span', { class: 'visually-hidden' }, ' ', t('Not applicable')) : null))),
     result ? note : null,
     result === 'defect' ? h('div', { class: 'defect-photos' },
       answer_ ? photoStrip(session, answer_.photos) : null,

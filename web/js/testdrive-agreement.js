@@ -10,9 +10,11 @@ import { localized } from './handover-rules.js';
 import { collectSignatures, conflictNotice, driveHead, padCard } from './testdrive-parts.js';
 import { saveDrive, signAgreement } from './testdrive-store.js';
 
-/** The template's clauses as readable sections (title and text in the language shown). */
-export function agreementText(template) {
-  return h('div', { class: 'agreement-text', 'data-testid': 'agreement-text' },
+/** The template's clauses as readable sections (title and text in the language shown). The box scrolls, so it
+ * takes the focus: a keyboard can scroll it too (named by the title `labelledBy` names). */
+export function agreementText(template, labelledBy) {
+  return h('div', { class: 'agreement-text', 'data-testid': 'agreement-text', tabindex: 0, role: 'region',
+    'aria-labelledby': labelledBy },
     (template.clauses || []).map((clause) => h('section', { class: 'clause', 'data-code': clause.code },
       h('h3', {}, localized(clause.title)),
       h('p', {}, localized(clause.text)))));
@@ -81,10 +83,10 @@ export function renderAgreement(view, { session, ctx }) {
     driveHead(ctx, 'agreement'),
     conflictNotice(ctx),
     h('section', { class: 'card consent' },
-      h('h2', { 'data-testid': 'agreement-title' }, localized(template.title)),
+      h('h2', { id: 'agreement-title', 'data-testid': 'agreement-title' }, localized(template.title)),
       h('p', { class: 'muted small', 'data-testid': 'agreement-version' },
         t('Version %(version)s', { version: template.template_version })),
-      agreementText(template),
+      agreementText(template, 'agreement-title'),
       h('label', { class: 'check-option consent-accept', for: 'agreement-accepted' }, accepted,
         h('span', {}, t('The customer has read and accepts this agreement')))),
     padCard(session, ctx, { role: 'customer', title: t('Customer signature'), key: 'agreement',

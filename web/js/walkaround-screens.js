@@ -102,7 +102,7 @@ export async function renderWalkaroundStart(view, { session, customerId }) {
       h('h1', {}, t('Walk-around with %(name)s', { name: customer.name }))),
     needs ? null : h('p', { class: 'card notice small', 'data-testid': 'no-needs' },
       t('No needs analysis yet: the walk-around works better after the five questions.'), ' ',
-      h('a', { href: `#/customers/${customer.id}/needs` }, t('Needs analysis'))),
+      h('a', { class: 'link', href: `#/customers/${customer.id}/needs` }, t('Needs analysis'))),
     h('section', { class: 'card' }, body, h('div', { class: 'actions' }, go))));
 }
 
