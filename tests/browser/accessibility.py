@@ -36,6 +36,8 @@ BLOCKING = ("critical", "serious")
 
 #: Smallest tap target on a tablet screen, CSS px (WCAG 2.5.5 AAA; Apple and Material ask 44 and 48).
 TAP = 44
+#: `<html lang>` of our pages, by the interface language.
+HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
 
 #: In-page: every visible interactive element whose tap target is smaller than `min` × `min`. A form control's target
 #: includes its <label> (tapping the label works the control). WCAG 2.5.8's inline exception: a link inside a
