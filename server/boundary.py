@@ -144,13 +144,21 @@ def size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
-def json_object() -> dict:
-    """The request's JSON body, an object with nothing unstorable in it; otherwise the API's 400."""
-    from .errors import ApiError
+def json_body() -> dict:
+    """The request's JSON body, parsed by `loads`, when it is an object; otherwise the API's 400."""
+    from .errors import ApiError  # errors imports this module for its JSON provider
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
+    return body
+
+
+def json_object() -> dict:
+    """`json_body`, with nothing unstorable in it (`unsafe`); otherwise the API's 400 naming the fields."""
+    from .errors import ApiError
+
+    body = json_body()
     problems = unsafe(body)
     if problems:
         raise ApiError(400, _("Some fields are missing or invalid."), problems)

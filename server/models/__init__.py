@@ -76,15 +76,16 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         if row is None:
             return None
         user, row_id = row.user, row.id
-        if clean and row.is_idle(user.store.office_idle_minutes):
-            db.session.commit()  # as below: end the read before writing
-            db.session.execute(update(OfficeSession).where(OfficeSession.id == row_id).values(revoked_at=utcnow()))
-            db.session.commit()
-            session["idle_signed_out"] = True  # the sign-in page says why
-            return None
-        if clean and row.is_stale():
+        if not clean:
+            return user
+        idle = row.is_idle(user.store.office_idle_minutes)
+        if idle or row.is_stale():  # idle: the session ends; stale: time to note that it was seen
             # End the read first: SQLite cannot turn a read snapshot into a write once another writer committed.
             db.session.commit()
-            db.session.execute(update(OfficeSession).where(OfficeSession.id == row_id).values(last_seen_at=utcnow()))
+            moment = {"revoked_at" if idle else "last_seen_at": utcnow()}
+            db.session.execute(update(OfficeSession).where(OfficeSession.id == row_id).values(moment))
             db.session.commit()
+        if idle:
+            session["idle_signed_out"] = True  # the sign-in page says why
+            return None
         return user

@@ -13,13 +13,9 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import ApiToken, utcnow
 from ..policy import api, public
-from .auth import authenticate, client_address, read_device, remember_device, throttled
+from .auth import authenticate, read_device, remember_device, throttled
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def _json_body() -> dict:
-    return boundary.json_object()  # no lone surrogate, NUL or oversized number reaches the login log
 
 
 def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
@@ -41,7 +37,7 @@ def issue_token():
     Throttled like the office form (server/routes/auth.py); a success sets the device cookie, which the tablet's
     same-origin fetch sends back, so a known tablet is not locked out by someone else's failures.
     """
-    body = _json_body()
+    body = boundary.json_object()  # no lone surrogate, NUL or huge number reaches the login log
     errors = {}
     for field in ("username", "password"):
         if not isinstance(body.get(field), str) or not body[field].strip():
@@ -53,7 +49,7 @@ def issue_token():
         raise ApiError(400, _("Some fields are missing or invalid."), errors)
     username = body["username"].strip().lower()
     device = read_device()
-    if throttled(username, client_address(), device):
+    if throttled(username, device):
         raise ApiError(
             429,
             _(
@@ -92,7 +88,7 @@ def me():
 @api()
 def update_me():
     """Remember the user's language; the only profile field a user changes themselves."""
-    body = _json_body()
+    body = boundary.json_object()
     language = body.get("language")
     if language not in current_app.config["LANGUAGES"]:
         raise ApiError(

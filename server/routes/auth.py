@@ -91,7 +91,7 @@ def client_address() -> str:
     return (request.remote_addr or "")[:64]
 
 
-def throttled(username: str, remote_addr: str, device: Device | None = None) -> bool:
+def throttled(username: str, device: Device | None = None) -> bool:
     """True when this attempt must wait. A device known for `username` is judged by its own failures only;
     anyone else by the failures of the (username, address) pair and by the address's ceiling over all usernames."""
     config = current_app.config
@@ -106,7 +106,7 @@ def throttled(username: str, remote_addr: str, device: Device | None = None) -> 
         return mine >= config["LOGIN_MAX_FAILURES"]
     pair, address = db.session.execute(
         select(func.count().filter(LoginAttempt.username == username), func.count()).where(
-            *failed, LoginAttempt.remote_addr == remote_addr
+            *failed, LoginAttempt.remote_addr == client_address()
         )
     ).one()
     return pair >= config["LOGIN_MAX_FAILURES"] or address >= config["LOGIN_ADDRESS_CEILING"]
@@ -156,7 +156,7 @@ def login():
         if not password:
             errors["password"] = _("Enter your password.")
         device = read_device()
-        if not errors and throttled(username, client_address(), device):
+        if not errors and throttled(username, device):
             errors["form"] = _(
                 "Too many failed sign-ins. Wait %(minutes)s minutes and try again.",
                 minutes=current_app.config["LOGIN_WINDOW_MINUTES"],

@@ -21,7 +21,7 @@ from .pull import pull as do_pull
 from .push import SCHEMA_VERSION
 from .push import push as do_push
 from .registry import REGISTRY
-from .storage import BlobMismatch, BlobTooLarge, LocalStorage
+from .storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync/v1")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -37,10 +37,7 @@ def storage() -> LocalStorage:
 def push():
     """Apply a batch of mutations (exactly once, in order). What the input boundary refuses inside a mutation
     rejects that mutation alone (push.py), so it is not checked here for the whole body."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, _("The request body must be a JSON object."))
-    return jsonify(do_push(g.user, body))
+    return jsonify(do_push(g.user, boundary.json_body()))
 
 
 @bp.post("/pull")
@@ -91,8 +88,6 @@ def schema():
 def put_blob(sha256: str):
     """Store a blob, verified by length, SHA-256 and content (a picture must decode as its type, a PDF start with
     `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held."""
-    from .storage import BlobContentRefused, check_content
-
     if not SHA256.match(sha256):
         raise ApiError(400, _("A blob is named by the SHA-256 of its bytes (64 lowercase hex digits)."))
     if request.mimetype not in current_app.config["BLOB_TYPES"]:
