@@ -54,10 +54,12 @@ def main() -> None:
         from flask_migrate import upgrade
 
         from server.demo import seed_demo
-        from server.documents.pipeline import delivery_html, render_document, signing_paths
-        from server.documents.render import PrintResources, html_to_pdf
+        from server.documents.delivery import delivery_html
+        from server.documents.pipeline import render_document, signing_paths
+        from server.documents.render import html_to_pdf
+        from server.documents.resources import PrintResources
         from server.models import Blob, ChecklistTemplate, Customer, Document, Store, User, Vehicle, uuid7
-        from server.sync.storage import LocalStorage
+        from server.storage import LocalStorage
 
         upgrade()
         seed_demo()

@@ -52,8 +52,8 @@ def make_app(url: str | None):
 
 def setup(app) -> tuple[str, int, int]:
     """A store with a consultant and a token; returns (token, store id, user id)."""
-    from server.cli import create_store, create_user
     from server.models import ApiToken
+    from server.workflow.accounts import create_store, create_user
 
     with app.app_context():
         store = create_store("BENCH", "压测店")

@@ -70,16 +70,15 @@ def main() -> int:
     args = parser.parse_args()
     app, drop = make_app(args.database_url)
     try:
-        import server.walkaround_demo as walkaround_demo
-        from server.demo import seed_demo
+        import server.demo as demo
 
         with app.app_context():
-            real = walkaround_demo.seed_walkaround
-            walkaround_demo.seed_walkaround = lambda *_a, **_k: 0  # the demo store as it was before issue 6
+            real = demo.seed_walkaround
+            demo.seed_walkaround = lambda *_a, **_k: 0  # the demo store as it was before issue 6
             try:
-                seed_demo()
+                demo.seed_demo()
             finally:
-                walkaround_demo.seed_walkaround = real
+                demo.seed_walkaround = real
             db.session.commit()
             consultant = db.session.scalar(select(User).where(User.username == "consultant"))
             _row, token = ApiToken.issue(consultant, "bench", 1)
@@ -88,7 +87,7 @@ def main() -> int:
         first_sync(app, token)  # warm up (imports, first queries)
         baseline, (base_pulled, _c, _p) = measure(app, token, args.runs)
         with app.app_context():
-            seed_demo()  # now with the content: seed_walkaround publishes version 1 of each series
+            demo.seed_demo()  # now with the content: seed_walkaround publishes version 1 of each series
             db.session.commit()
             db.session.remove()
         with_content, (pulled, content, pictures) = measure(app, token, args.runs)

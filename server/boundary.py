@@ -24,8 +24,11 @@ import re
 from typing import Any
 
 from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from markupsafe import Markup
+
+from .errors import ApiError
 
 #: Deeper than any record of the protocol (a delivery's items are 6 levels), far below the recursion limit.
 MAX_DEPTH = 64
@@ -146,8 +149,6 @@ def size(value: Any) -> int:
 
 def json_body() -> dict:
     """The request's JSON body, parsed by `loads`, when it is an object; otherwise the API's 400."""
-    from .errors import ApiError  # errors imports this module for its JSON provider
-
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
@@ -156,8 +157,6 @@ def json_body() -> dict:
 
 def json_object() -> dict:
     """`json_body`, with nothing unstorable in it (`unsafe`); otherwise the API's 400 naming the fields."""
-    from .errors import ApiError
-
     body = json_body()
     problems = unsafe(body)
     if problems:
@@ -182,3 +181,11 @@ def init_app(app: Flask) -> None:
     def limit_body():
         if request.is_json:
             request.max_content_length = current_app.config["JSON_MAX_BYTES"]
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request bodies are read by the input boundary (server/boundary.py): no `NaN`/`Infinity`, no overflowing
+    number, no nesting past its depth. A body it refuses gets the API's 400 like any malformed one."""
+
+    def loads(self, s, **kwargs):
+        return loads(s, **kwargs)

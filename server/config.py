@@ -7,6 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("SHOWROOM_INSTANCE", ROOT / "instance"))
+#: The tablet app and office scripts, served as /static (the service worker and manifest from the root).
+WEB = ROOT / "web"
 
 
 class Config:

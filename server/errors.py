@@ -6,11 +6,8 @@ Which one a request gets is decided here only: JSON under /api/ or when the clie
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
-
-from . import boundary
 
 CODES = {
     400: "bad_request",
@@ -27,14 +24,6 @@ CODES = {
     500: "server_error",
     503: "unavailable",
 }
-
-
-class StrictJSONProvider(DefaultJSONProvider):
-    """Request bodies are read by the input boundary (server/boundary.py): no `NaN`/`Infinity`, no overflowing
-    number, no nesting past its depth. A body it refuses gets the API's 400 like any malformed one."""
-
-    def loads(self, s, **kwargs):
-        return boundary.loads(s, **kwargs)
 
 
 class ApiError(Exception):

@@ -18,10 +18,15 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from .documents import pipeline
+from .extensions import db
 
 
 @dataclass
@@ -71,12 +76,9 @@ class Jobs:
     def resume_pending(self) -> int:
         """Queue documents left pending by a previous process (a crash or restart between sign and render);
         returns how many. Best effort: a failure is logged, and the office can still "Render again"."""
-        from .documents.pipeline import pending_documents
-        from .extensions import db
-
         try:
             with self.app.app_context():
-                ids = pending_documents()
+                ids = pipeline.pending_documents()
                 db.session.remove()
             for document_id in ids:
                 self.render(document_id)
@@ -109,12 +111,9 @@ def init_app(app: Flask) -> None:
 
     def render_document(document_id: str) -> str:
         """The job: render and seal one document inside this app's context."""
-        from .documents.pipeline import render_document as render
-        from .extensions import db
-
         with app.app_context():
             try:
-                return render(document_id)
+                return pipeline.render_document(document_id)
             finally:
                 db.session.remove()
 
@@ -171,3 +170,20 @@ def _forget_after_outer_end(session: Session, transaction) -> None:
     (A sign's own savepoint never rolls back after queueing; if it did, the job would find no document.)"""
     if transaction.parent is None:
         session.info.pop("render_after_commit", None)
+
+
+@click.command("render-pending")
+@with_appcontext
+def render_pending_command() -> None:
+    """Render every document still waiting for its PDF (after a restart), in this process."""
+    ids = pipeline.pending_documents()
+    if current_app.config["JOBS_MODE"] == "redis":
+        for document_id in ids:
+            enqueue_render(document_id)
+        click.echo(f"{len(ids)} pending document(s) queued for the workers")
+        return
+    states = [pipeline.render_document(document_id) for document_id in ids]
+    click.echo(f"{len(ids)} pending document(s): {states.count('ready')} ready, {states.count('failed')} failed")
+
+
+COMMANDS = (render_pending_command,)

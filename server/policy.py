@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from .errors import ApiError, wants_json
 from .extensions import db
+from .models import ApiToken
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,6 @@ def _enforce_session(rule: Rule):
 
 
 def _enforce_token(rule: Rule) -> None:
-    from .models import ApiToken
-
     clear = _bearer_token()
     token = ApiToken.find_valid(clear) if clear else None
     if token is None:

@@ -157,7 +157,7 @@ class Lot:
 
 def log_snapshot(log_id: str) -> dict:
     """The log's fields as the server holds them (what the tablet would sign)."""
-    from server.sync.registry import REGISTRY
+    from server.records.registry import REGISTRY
 
     log = db.session.get(TestDriveLog, log_id)
     return REGISTRY["test_drive_log"].schema().dump(log)

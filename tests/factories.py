@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from server.cli import create_store, create_user
 from server.extensions import db
 from server.models import Colour, Customer, Series, Store, Trim, User, Vehicle, next_store_version
+from server.workflow.accounts import create_store, create_user
 
 PASSWORD = "correct-horse-9"  # noqa: S105 - test accounts only
 _seq = itertools.count(1)
@@ -92,7 +92,7 @@ def make_blob(store: Store, data: bytes, content_type: str = "application/pdf") 
     from flask import current_app
 
     from server.models import Blob
-    from server.sync.storage import LocalStorage
+    from server.storage import LocalStorage
 
     sha256 = LocalStorage(current_app.config["STORAGE_DIR"]).put_bytes(data)
     db.session.add(Blob(store_id=store.id, sha256=sha256, size=len(data), content_type=content_type))

@@ -1,6 +1,6 @@
 """What WeasyPrint may read while it renders a document — and nothing else (runs in the render's child process).
 
-Three kinds of URL are served, each only as registered in the render's `PrintResources` (server/documents/render.py),
+Three kinds of URL are served, each only as registered in the render's `PrintResources` (server/documents/resources.py),
 which the parent resolved from the database before the child started:
 
 - `file:` URLs of the shipped print files (the stylesheet, fonts under server/documents/fonts/), by exact path;
@@ -24,8 +24,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..sync.storage import open_picture
-from .render import SHIPPED_FILES, PrintResources
+from ..storage import open_picture
+from .resources import SHIPPED_FILES, PrintResources
 
 #: Photos are printed 56 mm wide: 2048 px (what a tablet sends at most) keeps every detail of the evidence.
 PHOTO_LONG_SIDE = 2048

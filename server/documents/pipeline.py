@@ -12,109 +12,32 @@ from sqlalchemy import select
 from ..boundary import scrub_text
 from ..database import write_transaction
 from ..extensions import db
-from ..i18n import localtime
-from ..models import Blob, ChecklistTemplate, Document, Store, User, next_store_version, utcnow
-from ..schemas.delivery import HANDOVER_DOCUMENTS
-from ..sync.storage import LocalStorage
-from .render import PrintResources, html_to_pdf, qr_data_uri, render_print_template
+from ..models import Blob, Document, Store, next_store_version, utcnow
+from ..storage import LocalStorage
+from .certificate import make_dev_certificate
+from .delivery import delivery_html
+from .render import html_to_pdf
+from .resources import PrintResources
 from .sandbox import FAILED, RenderFailed
 from .seal import seal_pdf
-
-ROLE_LABELS = {"customer": "客户", "consultant": "销售顾问", "escort": "试驾专员"}
-EVENT_LABELS = {
-    "created": "记录创建",
-    "signed": "客户与销售顾问签字（设备）",
-    "received": "服务器收到签字",
-    "rendered": "生成 PDF",
-    "sealed": "数字签章",
-    "failed": "生成失败",
-    "rerender": "重新生成",
-}
+from .test_drive import drive_customer_name, test_drive_html
 
 
 def signing_paths() -> tuple[str, str]:
     """The configured key and certificate; the development pair is made on first use when none is set."""
     key, cert = current_app.config["SIGNING_KEY"], current_app.config["SIGNING_CERT"]
     if not Path(key).exists() or not Path(cert).exists():
-        from .certificate import make_dev_certificate
-
         make_dev_certificate(Path(key), Path(cert), "Showroom")
     return key, cert
 
 
-def verify_url(document_id: str) -> str:
-    """The public verification link printed on the PDF and in its QR code."""
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{document_id}"
-
-
-def _photo(resources: PrintResources, sha256: str, kind: str = "photo") -> dict:
-    """A picture for a print template: its `uri` is a `blob:` URL when the document's store holds it, else None."""
-    return {"sha256": sha256, "uri": resources.blob(sha256, kind)}
-
-
-def delivery_html(doc: Document, resources: PrintResources) -> str:
-    """The delivery document's HTML, from the verbatim snapshot and the template version it was made with; the
-    pictures it shows are registered with `resources` (what the renderer may read)."""
-    snapshot = doc.snapshot
-    template = db.session.get(ChecklistTemplate, snapshot["template_id"])
-    store = db.session.get(Store, doc.store_id)
-    groups = template.groups
-    labels = {item["code"]: (item["no"], item["label"]["zh_CN"]) for g in groups for item in g["items"]}
-    defects = [
-        {
-            "no": labels.get(code, ("", code))[0],
-            "label": labels.get(code, ("", code))[1],
-            "photos": [_photo(resources, sha) for sha in result.get("photos", [])],
-        }
-        for code, result in snapshot.get("items", {}).items()
-        if result.get("result") == "defect"
-    ]
-    defects.sort(key=lambda d: d["no"] or 0)
-    accessories = [
-        {**a, "photos": [_photo(resources, sha) for sha in a.get("photos", [])]}
-        for a in snapshot.get("accessories", [])
-    ]
-    signatures = [{**sig, "uri": resources.blob(sig["blob"], "signature")} for sig in doc.signatures]
-    consent = template.consent if template.consent.get("version") == snapshot.get("consent_version") else {}
-    signer = db.session.get(User, doc.signed_by)
-    with force_locale("zh_CN"):
-        return render_print_template(
-            "documents/delivery.html",
-            doc=doc,
-            s=snapshot,
-            store=store,
-            template=template,
-            groups=groups,
-            defects=defects,
-            accessories=accessories,
-            signatures=signatures,
-            consent_text=(consent.get("text") or {}).get("zh_CN", ""),
-            qr=resources.data(qr_data_uri(verify_url(doc.id))),
-            verify_url=verify_url(doc.id),
-            received_at=localtime(doc.created_at),
-            events=doc.events,
-            signed_by=signer.display_name if signer else "—",
-            role_labels=ROLE_LABELS,
-            event_labels=EVENT_LABELS,
-            document_labels={code: str(label) for code, label in HANDOVER_DOCUMENTS.items()},
-        )
-
-
-def _test_drive_html(doc: Document, resources: PrintResources) -> str:
-    from .test_drive import test_drive_html
-
-    return test_drive_html(doc, resources)
-
-
 #: entity → its document's HTML (doc, resources); a new signable entity adds its renderer here.
-RENDERERS = {"delivery": delivery_html, "test_drive": _test_drive_html, "test_drive_log": _test_drive_html}
+RENDERERS = {"delivery": delivery_html, "test_drive": test_drive_html, "test_drive_log": test_drive_html}
 
 
 def customer_name_of(doc: Document) -> str:
     """The customer's name on a document (for the public verification page, masked there)."""
     if doc.entity in ("test_drive", "test_drive_log"):
-        from .test_drive import drive_customer_name
-
         return drive_customer_name(doc)
     return doc.snapshot.get("customer_name", "")
 

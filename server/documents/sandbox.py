@@ -21,15 +21,12 @@ import time
 
 from flask_babel import gettext as _
 
-from .render import PrintResources
+from .resources import EXIT_UNREPORTED, MAIN_ENV, PrintResources
 
 log = logging.getLogger(__name__)
 
-#: The parent's main script, for the fork server to import once (see sandbox_child.py).
-MAIN_ENV = "SHOWROOM_RENDER_MAIN"
 #: Why a document has no PDF (RenderFailed.kind).
 TOO_SLOW, TOO_BIG, CRASHED, FAILED = "too_slow", "too_big", "crashed", "failed"
-EXIT_UNREPORTED = 3  # the child could not even send its outcome (out of memory while sending)
 _lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
 

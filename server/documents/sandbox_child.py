@@ -15,8 +15,7 @@ from PIL import Image
 from weasyprint import HTML
 
 from .fetcher import PrintFetcher, reencode
-from .render import HERE, PRINT_CSS, PrintResources, qr_data_uri
-from .sandbox import EXIT_UNREPORTED, MAIN_ENV
+from .resources import EXIT_UNREPORTED, HERE, MAIN_ENV, PRINT_CSS, PrintResources, qr_data_uri
 
 
 class _Notes(logging.Handler):

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .certificate import signer_for, trust_root
-
-
-def import_pyhanko() -> None:
-    """Import pyHanko's signing and validation modules once, without cryptography's DSA deprecation warning.
-
-    pyHanko 0.38 imports cryptography's DSA key types, which cryptography ≥ 46 reports as deprecated on access: a
-    warning about a key type the seal never uses (RSA), and an error under the test suite's filterwarnings."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="DSA is deprecated", category=Warning)
-        import pyhanko.sign.signers  # noqa: F401
-        import pyhanko.sign.validation  # noqa: F401
+from .certificate import import_pyhanko, signer_for, trust_root
 
 
 def _run(coroutine_function, *args, **kwargs):

@@ -7,12 +7,14 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ..domain import mask_phone
 from ..extensions import db
 from ..i18n import localtime
 from ..models import AgreementTemplate, DemoCar, Document, DriveRoute, Store, User
+from ..vocabularies.privacy import mask_phone
 from ..workflow.eligibility import distance_warning
-from .render import PrintResources
+from .parts import EVENT_LABELS, ROLE_LABELS, photo, verify_url
+from .render import render_print_template
+from .resources import PrintResources, qr_data_uri
 
 KIND_LABELS = {"ride": "试乘", "drive": "试驾", "ride_drive": "试乘 + 试驾"}
 ENERGY_LABELS = {"fuel": "燃油", "electric": "纯电", "plugin": "插电混动"}
@@ -50,8 +52,6 @@ def drive_customer_name(doc: Document) -> str:
 
 
 def _context(doc: Document, resources: PrintResources) -> dict:
-    from .pipeline import EVENT_LABELS, ROLE_LABELS, _photo, qr_data_uri, verify_url
-
     log_doc = doc if doc.entity == "test_drive_log" else None
     agreement_doc = doc if log_doc is None else _agreement_document(doc.store_id, doc.snapshot.get("test_drive_id"))
     a = agreement_doc.snapshot if agreement_doc else {}
@@ -68,7 +68,7 @@ def _context(doc: Document, resources: PrintResources) -> dict:
         return [{**sig, "uri": resources.blob(sig["blob"], "signature")} for sig in document.signatures]
 
     def damage(entries: list) -> list[dict]:
-        return [{**d, "image": _photo(resources, d["photo"]) if d.get("photo") else None} for d in entries or []]
+        return [{**d, "image": photo(resources, d["photo"]) if d.get("photo") else None} for d in entries or []]
 
     distance = None
     if log and log.get("start_odometer_km") is not None and log.get("end_odometer_km") is not None:
@@ -112,8 +112,6 @@ def _context(doc: Document, resources: PrintResources) -> dict:
 def test_drive_html(doc: Document, resources: PrintResources) -> str:
     """The agreement's (or the whole drive's) document HTML, in Chinese (lang="zh-CN"); the pictures it shows are
     registered with `resources`."""
-    from .render import render_print_template
-
     with force_locale("zh_CN"):
         return render_print_template("documents/test_drive.html", **_context(doc, resources))
 

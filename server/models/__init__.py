@@ -7,11 +7,11 @@ from flask_login import LoginManager
 from sqlalchemy import update
 
 from ..extensions import db
-from .base import SyncMixin, next_store_version, utcnow, uuid7
+from .base import SyncMixin, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
 from .customer import Customer
 from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
-from .store import Store
+from .store import Store, next_store_version
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
 from .test_drive import AgreementTemplate, DemoCar, DriveRoute, DriveRules, LicencePhoto, TestDrive, TestDriveLog
 from .user import ApiToken, LoginAttempt, OfficeSession, User

@@ -8,10 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, update
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
-
-from ..extensions import db
 
 
 def utcnow() -> datetime:
@@ -30,39 +28,6 @@ def uuid7() -> str:
     rand = int.from_bytes(os.urandom(10), "big")
     value = (ms << 80) | (0x7 << 76) | ((rand >> 62) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
     return str(uuid.UUID(int=value))
-
-
-def next_store_version(store_id: int) -> int:
-    """Take the store's next version inside the caller's transaction.
-
-    The UPDATE locks the store's counter row (PostgreSQL) or takes SQLite's write lock, so versions become
-    visible in commit order, which is what the pull cursor relies on (SYNC_PROTOCOL.md, Pull).
-    """
-    from .store import Store
-
-    stmt = update(Store).where(Store.id == store_id).values(version=Store.version + 1).returning(Store.version)
-    return db.session.execute(stmt).scalar_one()
-
-
-#: The largest key an INTEGER primary key (users) holds on every database.
-MAX_INTEGER_KEY = 2**31 - 1
-
-
-def store_record(model, record_id, store_id: int):
-    """The record of this store with this id, or None (also for an id of the wrong type or another store's record).
-
-    It also finds a record an earlier mutation of the same push created: the push's fast pass keeps those
-    pending (unflushed), so `session.get` alone does not see them, and a walk-in's customer and the drive,
-    needs analysis or delivery made for them, pushed together offline, would be refused."""
-    key_type = model.__mapper__.primary_key[0].type.python_type
-    if isinstance(record_id, bool) or not isinstance(record_id, key_type) or record_id in ("", None):
-        return None
-    if key_type is int and not 0 < record_id <= MAX_INTEGER_KEY:
-        return None
-    record = db.session.get(model, record_id)
-    if record is None:
-        record = next((o for o in db.session.new if isinstance(o, model) and o.id == record_id), None)
-    return record if record is not None and record.store_id == store_id else None
 
 
 class SyncMixin:
@@ -84,7 +49,7 @@ class SyncMixin:
     def apply(self, changes: dict[str, Any], version: int, origin: str | None = None) -> list[str]:
         """Set the fields in `changes` that differ, stamping each with `version` and `origin`.
 
-        Returns the changed names. The sync merge rules (server/sync/merge.py) decide *what* to write;
+        Returns the changed names. The sync merge rules (server/records/merge.py) decide *what* to write;
         this is the one place that writes it.
         """
         changed = [f for f, v in changes.items() if getattr(self, f) != v]

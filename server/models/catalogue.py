@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain import POWERTRAINS, STOCK_STATUSES
 from ..extensions import db
+from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
 from .base import SyncMixin
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain import GRADES
 from ..extensions import db
+from ..vocabularies.grades import GRADES
 from .base import SyncMixin
 from .user import User
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -34,3 +34,13 @@ class Store(db.Model):
     def to_public(self) -> dict:
         """What a signed-in client may know of its own store."""
         return {"id": self.id, "code": self.code, "name": self.name, "brand": self.brand, "address": self.address}
+
+
+def next_store_version(store_id: int) -> int:
+    """Take the store's next version inside the caller's transaction.
+
+    The UPDATE locks the store's counter row (PostgreSQL) or takes SQLite's write lock, so versions become
+    visible in commit order, which is what the pull cursor relies on (SYNC_PROTOCOL.md, Pull).
+    """
+    stmt = update(Store).where(Store.id == store_id).values(version=Store.version + 1).returning(Store.version)
+    return db.session.execute(stmt).scalar_one()

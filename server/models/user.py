@@ -12,8 +12,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain import ROLES
 from ..extensions import db
+from ..vocabularies.roles import ROLES
 from .base import as_utc, utcnow
 from .store import Store
 

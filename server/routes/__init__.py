@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..extensions import csrf
+from ..sync.routes import bp as sync_bp
+from .api import bp as api_bp
+from .auth import bp as auth_bp
+from .documents import bp as documents_bp
+from .office import bp as office_bp
+from .presentations import bp as presentations_bp
+from .review import bp as review_bp
+from .tablet import bp as tablet_bp
+from .test_drives import bp as test_drives_bp
+from .walkaround_reports import bp as walkaround_bp
+
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint; each view carries its policy rule (server/policy.py)."""
-    from ..extensions import csrf
-    from ..sync.routes import bp as sync_bp
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .documents import bp as documents_bp
-    from .office import bp as office_bp
-    from .presentations import bp as presentations_bp
-    from .review import bp as review_bp
-    from .tablet import bp as tablet_bp
-    from .test_drives import bp as test_drives_bp
-    from .walkaround_reports import bp as walkaround_bp
-
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(review_bp)

@@ -8,14 +8,16 @@ from flask import Blueprint, abort, current_app, g, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import jobs
 from ..documents.pipeline import customer_name_of, signing_paths
 from ..documents.seal import check_seal
-from ..domain import REVIEW_ROLES, mask_name
 from ..extensions import db
 from ..models import Delivery, Document, Store, WeOwe, utcnow
 from ..policy import office, public, store_get
-from ..sync.storage import LocalStorage
-from ..sync.writes import server_put
+from ..records.writes import server_put
+from ..storage import LocalStorage
+from ..vocabularies.privacy import mask_name
+from ..vocabularies.roles import REVIEW_ROLES
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("documents", __name__)
@@ -106,8 +108,6 @@ def document_pdf(document_id: str):
 @office(*REVIEWERS)
 def rerender(document_id: str):
     """Render the same signed snapshot again (same hash, same document), e.g. after a failure."""
-    from .. import jobs
-
     doc = store_get(Document, document_id)
     server_put(
         doc,

@@ -8,24 +8,18 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 
-from ..cli import create_user
-from ..domain import (
-    GRADES,
-    LEAD_SOURCES,
-    OFFICE_ROLES,
-    POWERTRAINS,
-    ROLES,
-    STOCK_STATUSES,
-    TABLET_ROLES,
-    mask_name,
-    mask_phone,
-)
 from ..extensions import db
 from ..models import Colour, Customer, Series, Trim, User, Vehicle
 from ..policy import office, public, store_get
+from ..records.writes import server_put
 from ..schemas import ColourSchema, SeriesSchema, TrimSchema, UserCreateSchema, UserUpdateSchema
 from ..schemas.user import OfficeIdleSchema
-from ..sync.writes import server_put
+from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
+from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.grades import GRADES
+from ..vocabularies.privacy import mask_name, mask_phone
+from ..vocabularies.roles import OFFICE_ROLES, ROLES, TABLET_ROLES
+from ..workflow.accounts import create_user
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("office", __name__)
@@ -62,7 +56,7 @@ def _load(schema: Schema, extra: dict | None = None) -> tuple[dict | None, dict[
 
 
 def _save(record, data: dict) -> None:
-    """A server-side write through the sync rules and log (server/sync/writes.py), committed at once."""
+    """A server-side write through the sync rules and log (server/records/writes.py), committed at once."""
     server_put(record, data, g.user)
     db.session.commit()
 

@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
-from ..domain_walkaround import ORDER_VARIANTS, POSITIONS, TOPICS
 from ..extensions import db
 from ..models import Blob, Presentation, Series, Trim
 from ..policy import office, store_get
 from ..schemas.walkaround import OrderFormSchema, PointFormSchema, PositionFormSchema, local_text
 from ..sync.routes import SHA256, storage
+from ..vocabularies.walkaround import ORDER_VARIANTS, POSITIONS, TOPICS
 from ..workflow import presentation as content
 from .htmx import is_fragment_request, render, see_other
 from .office import store_series

@@ -8,11 +8,12 @@ from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..domain import REVIEW_ROLES
 from ..extensions import db
 from ..models import Conflict, MutationLog, User
 from ..policy import office, store_get
-from ..sync.conflicts import StaleConflict, conflicting_record, current_value, settle
+from ..records.conflicts import StaleConflict, conflicting_record, current_value, settle
+from ..vocabularies.roles import REVIEW_ROLES
+from ..workflow.test_drive import describe_value
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("review", __name__, url_prefix="/office")
@@ -29,8 +30,6 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 
 
 def _row_context(conflict: Conflict) -> dict:
-    from ..workflow.test_drive import describe_value
-
     record = conflicting_record(conflict)
     current = current_value(conflict, record)
     return {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
 
-from .. import WEB
+from ..config import WEB
 from ..i18n import js_catalogue
 from ..policy import public
 

@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..domain import REVIEW_ROLES
 from ..extensions import db
 from ..models import AgreementTemplate, DemoCar, DriveRoute, DriveRules, Series, Trim
 from ..models.test_drive import CAR_STATUSES, ENERGIES, TRANSMISSIONS
 from ..policy import office, store_get
+from ..records.writes import server_put
 from ..schemas.test_drive import DemoCarSchema, DriveRouteSchema, DriveRulesSchema
-from ..sync.writes import server_put
-from ..workflow.eligibility import DEFAULT_COVERAGE, LICENCE_CLASSES, REASONS
+from ..vocabularies.roles import REVIEW_ROLES
+from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
+from ..workflow.eligibility import DEFAULT_COVERAGE
 from ..workflow.test_drive import rules_of, store_today
 from ..workflow.test_drive_reports import figures, todays_drives
 from .htmx import render, see_other

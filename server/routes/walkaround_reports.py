@@ -9,8 +9,15 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..domain import GRADES, LEAD_SOURCES, REVIEW_ROLES
-from ..domain_walkaround import (
+from ..extensions import db
+from ..i18n import get_locale
+from ..models import Customer, NeedsAnalysis, Presentation, Series, Trim, User, Walkaround, WalkaroundScore
+from ..policy import office, store_get
+from ..schemas.walkaround import ScoreFormSchema
+from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.grades import GRADES
+from ..vocabularies.roles import REVIEW_ROLES
+from ..vocabularies.walkaround import (
     DECISION_MAKERS,
     PAYMENTS,
     POSITIONS,
@@ -20,10 +27,6 @@ from ..domain_walkaround import (
     TOPICS,
     USAGES,
 )
-from ..extensions import db
-from ..models import Customer, NeedsAnalysis, Presentation, Series, Trim, User, Walkaround, WalkaroundScore
-from ..policy import office, store_get
-from ..schemas.walkaround import ScoreFormSchema
 from ..workflow import walkaround_reports as reports
 from ..workflow.walkaround import summarise
 from .htmx import render, see_other
@@ -48,8 +51,6 @@ VOCABULARIES = {
 
 def localised(text: dict | None) -> str:
     """A content text `{"zh_CN", "en"}` in the request's language (Chinese when there is no English)."""
-    from ..i18n import get_locale
-
     if not text:
         return ""
     return text.get(get_locale()) or text.get("zh_CN", "")

@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_load, validate
 
-from ..domain import POWERTRAINS, STOCK_STATUSES
+from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
 from .fields import REQUIRED, Trimmed, choice, integer, text
 
 

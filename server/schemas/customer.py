@@ -7,7 +7,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_load, validate
 
-from ..domain import GRADES, LEAD_SOURCES
+from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.grades import GRADES
 from .fields import REQUIRED, Trimmed, choice, text
 
 MOBILE = r"^(1[3-9]\d{9})?$"  # domain.md §8.4; empty when the customer left no number

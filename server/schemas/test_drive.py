@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..models.test_drive import CAR_STATUSES, DRIVE_KINDS, ENERGIES, OUTCOMES, TRANSMISSIONS
-from ..workflow.eligibility import LICENCE_CLASSES, REASONS
+from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from .delivery import DATE, SHA256
 from .fields import INTEGER, REQUIRED, Trimmed, choice, integer, text
 

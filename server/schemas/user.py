@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..domain import ROLES
+from ..vocabularies.roles import ROLES
 from .fields import REQUIRED, Trimmed, choice, integer, text
 
 

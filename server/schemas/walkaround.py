@@ -8,7 +8,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from ..domain_walkaround import (
+from ..vocabularies.grades import suggest_grade
+from ..vocabularies.walkaround import (
     DECISION_MAKERS,
     NEEDS_GRADES,
     PAYMENTS,
@@ -18,7 +19,6 @@ from ..domain_walkaround import (
     TOPICS,
     USAGES,
 )
-from ..workflow.grading import suggest_grade
 from .fields import REQUIRED, Trimmed, choice, integer, text
 
 #: Device timestamps (ISO 8601); shown, never trusted for ordering.

@@ -21,8 +21,8 @@ from ..database import snapshot
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User
-from .push import SCHEMA_VERSION, check_group
-from .registry import REGISTRY, EntityType
+from ..records.registry import REGISTRY, EntityType
+from .protocol import SCHEMA_VERSION, check_group
 
 MAX_LIMIT = 5000  # the server may lower a client's limit, never raise it
 #: The key of a cookie that has seen every row of its version: it sorts after every `entity/id` key.

@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, select
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Store
-from .push import lock_store
-from .registry import REGISTRY
+from ..records.registry import REGISTRY
+from .protocol import lock_store
 
 
 def purge_tombstones(store_id: int, older_than: datetime) -> int:

@@ -16,12 +16,12 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Blob
 from ..policy import api
-from .mutators import MUTATORS
+from ..records.mutators import MUTATORS
+from ..records.registry import REGISTRY
+from ..storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
+from .protocol import SCHEMA_VERSION
 from .pull import pull as do_pull
-from .push import SCHEMA_VERSION
 from .push import push as do_push
-from .registry import REGISTRY
-from .storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync/v1")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

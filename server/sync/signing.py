@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Blob, Document, utcnow, uuid7
-from .merge import ConflictDraft
-from .mutators import MUTATORS, Context, Rejection, _flatten, _keep, field_states, record_id_of
-from .registry import entity_type
+from ..records.merge import ConflictDraft
+from ..records.mutators import Context, Rejection, field_states, flatten_messages, keep_conflict, record_id_of
+from ..records.registry import entity_type
 
 
 def content_hash(snapshot: dict) -> str:
@@ -98,7 +98,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
         values = entity.schema().load(snapshot)
     except ValidationError as exc:
         raise Rejection(
-            "invalid", _("Some fields are missing or invalid."), _flatten(exc.normalized_messages())
+            "invalid", _("Some fields are missing or invalid."), flatten_messages(exc.normalized_messages())
         ) from None
     problems = {
         **(entity.check(values, ctx.store_id) if entity.check else {}),
@@ -115,7 +115,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
     ]
     record.apply({name: values[name] for name in entity.fields if name in values}, ctx.version, ctx.origin)
     record.sealed = True
-    conflict_ids = [_keep(ctx, entity, record.id, draft) for draft in drafts]
+    conflict_ids = [keep_conflict(ctx, entity, record.id, draft) for draft in drafts]
     now = utcnow().isoformat()
     document = Document(id=uuid7(), store_id=ctx.store_id)
     document.apply(
@@ -147,6 +147,3 @@ def sign(ctx: Context, args: dict) -> list[str]:
     db.session.flush()
     db.session.info.setdefault("render_after_commit", []).append(document.id)
     return conflict_ids
-
-
-MUTATORS["sign"] = sign

@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ChecklistTemplate, Customer, FollowUp, Store, Trim, Vehicle, WeOwe, uuid7
+from ..records.lookup import store_record
 from ..schemas.delivery import ChecklistTemplateSchema
-from . import load_versioned, store_record
+from .templates import load_versioned
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "documents" / "checklists"
 

@@ -1,7 +1,7 @@
 """Authoring walk-around content: the office's draft of a series, pictures as blobs, publishing a version.
 
 A draft is the one mutable copy per series (not synced). Publishing validates it and writes a NEW
-`Presentation` row through the sync write path (server/sync/writes.py), so tablets pull it; published rows are
+`Presentation` row through the sync write path (server/records/writes.py), so tablets pull it; published rows are
 never updated, which is what lets a past walk-around show what was presented then.
 """
 
@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from ..domain_walkaround import DEFAULT_ORDER, DEFAULT_POSITION_TEXT
 from ..extensions import db
 from ..models import Blob, Presentation, PresentationDraft, Series, User, WalkaroundSetting, utcnow, uuid7
-from ..sync.storage import LocalStorage
-from ..sync.writes import server_put
+from ..records.writes import server_put
+from ..storage import LocalStorage
+from ..vocabularies.walkaround import DEFAULT_ORDER, DEFAULT_POSITION_TEXT
 
 #: What the office may upload (bytes before re-encoding) and what a picture becomes (long side, WebP quality).
 UPLOAD_MAX_BYTES = 8 * 1024 * 1024

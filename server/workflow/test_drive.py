@@ -16,12 +16,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import localtime
 from ..models import (
     AgreementTemplate,
+    Blob,
     Customer,
     DemoCar,
     DriveRoute,
     DriveRules,
+    LicencePhoto,
     Store,
     TestDrive,
     TestDriveLog,
@@ -29,9 +32,16 @@ from ..models import (
     next_store_version,
     uuid7,
 )
+from ..models.base import as_utc
+from ..records.lookup import store_record
+from ..records.merge import ConflictDraft, FieldState
+from ..records.mutators import Rejection, keep_conflict, put, record_id_of
+from ..records.registry import REGISTRY
 from ..schemas.test_drive import AgreementTemplateSchema, odometer_message
-from . import load_versioned, store_record
+from ..storage import LocalStorage
+from ..vocabularies.privacy import mask_name
 from .eligibility import DEFAULT_RULES, evaluate
+from .templates import load_versioned
 
 AGREEMENTS = Path(__file__).resolve().parent.parent / "documents" / "agreements"
 
@@ -107,8 +117,6 @@ def ready_to_sign_drive(values: dict, store_id: int) -> dict[str, list[str]]:
 
 
 def _signer_is_escort(ctx, escort_id) -> None:
-    from ..sync.mutators import Rejection
-
     if ctx.user.role != "escort" or ctx.user.store_id != ctx.store_id or ctx.user.id != escort_id:
         raise Rejection("escort_required", _("Only the escort of this drive can sign it."), {"signatures": ["escort"]})
 
@@ -177,8 +185,6 @@ def _car_back(ctx, car: DemoCar, end_km: int | None) -> None:
 
 
 def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
-    from ..sync.mutators import Rejection, put, record_id_of
-
     if not isinstance(args, dict) or args.get("entity") != "test_drive_log" or not isinstance(args.get("set"), dict):
         raise Rejection("invalid", _("The change is not of the protocol's shape."), {"entity": ["test_drive_log"]})
     missing = {name: [_("This field is required.")] for name in required if args["set"].get(name) is None}
@@ -192,10 +198,6 @@ def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
 def start(ctx, args: dict) -> list[str]:
     """Start a drive: store the log's start, take the car out. A car already out (or in maintenance) is still
     taken — both drives are kept — and the clash becomes a conflict both escorts see (SYNC_PROTOCOL rule 4)."""
-    from ..sync.merge import ConflictDraft, FieldState
-    from ..sync.mutators import Rejection, _keep
-    from ..sync.registry import REGISTRY
-
     set_ = args.get("set") if isinstance(args, dict) else None
     drive_id = set_.get("test_drive_id") if isinstance(set_, dict) else None
     drive = store_record(TestDrive, drive_id, ctx.store_id)
@@ -219,14 +221,12 @@ def start(ctx, args: dict) -> list[str]:
     taken = {"status": "out", "current_drive_id": drive.id, "out_since": log.start_at, "out_by": ctx.user.display_name}
     car.apply(taken, ctx.version, ctx.origin)
     db.session.flush()
-    return [_keep(ctx, entity, car.id, draft) for draft in conflicts]
+    return [keep_conflict(ctx, entity, car.id, draft) for draft in conflicts]
 
 
 def return_(ctx, args: dict) -> list[str]:
     """Return the car: store the log's end (odometer not below the start), make the car available again with
     its odometer moved on — unless another drive has it out by now (then only the odometer moves)."""
-    from ..sync.mutators import Rejection, record_id_of
-
     log = store_record(TestDriveLog, record_id_of(args), ctx.store_id)
     if log is None or log.start_at is None:
         raise Rejection("not_started", _("This drive has not started."), {"id": [_("Unknown drive.")]})
@@ -281,10 +281,6 @@ def purge_licence_photos(now: datetime) -> int:
 
     PIPL Art. 19/47: kept only as long as needed (domain.md §8.2). `now` is passed in so tests control the clock.
     """
-    from ..models import Blob, LicencePhoto
-    from ..models.base import as_utc
-    from ..sync.storage import LocalStorage
-
     storage = LocalStorage(current_app.config["STORAGE_DIR"])
     purged = 0
     for store in db.session.scalars(select(Store)).all():
@@ -318,9 +314,6 @@ def describe_value(entity: str, field: str, value) -> str | None:
     its customer (surname only), escort and start. None when there is nothing to describe."""
     if entity != "demo_car" or field != "current_drive_id" or not isinstance(value, str):
         return None
-    from ..domain import mask_name
-    from ..i18n import localtime
-
     drive = db.session.get(TestDrive, value)
     if drive is None:
         return None

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import DemoCar, Document, TestDrive, TestDriveLog, User
+from ..models import DemoCar, Document, DriveRoute, TestDrive, TestDriveLog, User
 from .eligibility import distance_warning
 
 
@@ -78,8 +78,6 @@ def drive_rows(store_id: int, since: datetime | None = None, until: datetime | N
         document = docs.get(log.id) if log is not None and log.id in docs else docs.get(drive.id)
         route_km = None
         if log is not None and (log.route_id or drive.route_id):
-            from ..models import DriveRoute
-
             route = db.session.get(DriveRoute, log.route_id or drive.route_id)
             route_km = route.distance_km if route else None
         rows.append(

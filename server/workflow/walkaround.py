@@ -1,6 +1,6 @@
 """Walk-around rules: what a needs analysis and a session may reference, and the session's summary.
 
-The sync `check` functions (registered in server/sync/entities.py) see the loaded values of one put and the
+The sync `check` functions (listed in server/workflow/entities.py) see the loaded values of one put and the
 store; everything a record names must be of the same store, and every position and talking-point code of a
 session must exist in the presentation version it names.
 """
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Customer, NeedsAnalysis, Presentation, Series, Trim, User
-from . import store_record
+from ..records.lookup import store_record
 
 #: Roles that may be named as the consultant of a needs analysis or a session.
 PRESENTERS = ("consultant", "manager")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from server.domain import ROLES
 from server.extensions import db
 from server.models import ApiToken, Store
 from server.policy import rule_for
+from server.vocabularies.roles import ROLES
 from tests.conftest import csrf_token, login
 from tests.factories import (
     make_blob,

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from server.domain_walkaround import RUBRIC
 from server.extensions import db
 from server.models import Blob, Customer, Presentation, PresentationDraft, Series, Store, User, WalkaroundScore
+from server.vocabularies.walkaround import RUBRIC
 from server.workflow.presentation import store_order
 from tests.api.test_office import field_errors, message, page
 from tests.conftest import csrf_token, login

@@ -339,7 +339,7 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
     assert [p["note"] for p in objected] == ["担心保养费用高"]
 
     # The office: the customer's page and the walk-around report show the session.
-    from server.domain import mask_name
+    from server.vocabularies.privacy import mask_name
 
     sign_in_office(office_page, "manager")
     office_page.goto(f"/office/customers/{customer_id}")

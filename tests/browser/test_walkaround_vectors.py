@@ -33,7 +33,7 @@ def test_grading_js_gives_every_vector_its_grade_and_reasons(tablet_page):
 def test_grading_js_agrees_with_the_server_on_every_combination(tablet_page):
     """Every combination of timeline, budget presence and decision maker (plus garbage values the tablet may hold)
     gets the grade server/workflow/grading.py gives it."""
-    from server.workflow.grading import suggest_grade
+    from server.vocabularies.grades import suggest_grade
 
     timelines = ["7d", "15d", "30d", "90d", "later", "unknown", None, "tomorrow"]
     budgets = [(None, None), (10, None), (None, 20), (0, 0), (12.5, 18)]

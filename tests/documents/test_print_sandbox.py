@@ -21,7 +21,7 @@ from sqlalchemy import select
 from server import jobs
 from server.extensions import db
 from server.models import Document, Store
-from server.sync.storage import LocalStorage
+from server.storage import LocalStorage
 from tests.conftest import csrf_token, login
 from tests.documents.conftest import png
 from tests.drives import log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
@@ -153,8 +153,8 @@ def test_a_test_drive_damage_photo_that_is_an_svg_prints_as_a_placeholder(app, l
 
 def test_print_html_names_blobs_by_our_scheme_never_by_file(app, bay):
     """Only the shipped stylesheet is a file: URL; pictures are `blob:` URLs of this store's own blobs."""
-    from server.documents.pipeline import PrintResources, delivery_html
-    from server.documents.render import PRINT_CSS
+    from server.documents.delivery import delivery_html
+    from server.documents.resources import PRINT_CSS, PrintResources
 
     record_id, values = bay.create()
     assert bay.sign(record_id, values)["outcome"] == "applied"
@@ -181,8 +181,7 @@ def test_an_ordinary_document_reads_all_it_shows_and_nothing_is_refused(app, bay
 
 def test_the_fetcher_serves_the_print_files_its_own_data_uris_and_its_store_blobs_and_nothing_else(app, bay, theirs):
     from server.documents.fetcher import PrintFetcher, RefusedURL
-    from server.documents.pipeline import PrintResources
-    from server.documents.render import PRINT_CSS, qr_data_uri
+    from server.documents.resources import PRINT_CSS, PrintResources, qr_data_uri
 
     mine = stored_before_this_fix(app, bay.store_id, encoded("WEBP", 80, 60))
     svg = stored_before_this_fix(app, bay.store_id, attack_svg(app, theirs))
@@ -234,7 +233,8 @@ def test_the_fetcher_serves_the_print_files_its_own_data_uris_and_its_store_blob
 
 def test_a_page_cannot_reach_the_file_system_or_the_network(app):
     """HTML given to the renderer with file:, http: and foreign data: images renders without any of them."""
-    from server.documents.render import PrintResources, html_to_pdf
+    from server.documents.render import html_to_pdf
+    from server.documents.resources import PrintResources
 
     tiny = base64.b64encode(encoded("PNG", 3, 3)).decode()
     html = (
@@ -300,7 +300,8 @@ def test_a_lone_surrogate_in_a_sealed_snapshot_prints_as_a_replacement_character
 
 def test_html_given_to_the_renderer_with_a_lone_surrogate_renders(app):
     """Not only what Jinja prints: whatever HTML reaches the renderer is cleaned of lone surrogates."""
-    from server.documents.render import PrintResources, html_to_pdf
+    from server.documents.render import html_to_pdf
+    from server.documents.resources import PrintResources
 
     with app.app_context():
         pdf = html_to_pdf('<html lang="zh-CN"><body><p>张\ud800三</p></body></html>', PrintResources())

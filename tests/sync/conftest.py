@@ -180,8 +180,8 @@ def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
     from sqlalchemy import select
 
     from server.models import MutationLog
+    from server.records.registry import REGISTRY
     from server.sync.pull import _json
-    from server.sync.registry import REGISTRY
 
     state = {}
     for name, entity in REGISTRY.items():

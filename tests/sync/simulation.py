@@ -27,8 +27,8 @@ from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
 from server.models import ApiToken, Conflict, Customer, MutationLog, Store, User, utcnow
+from server.records.merge import DELETED, FieldState, Merge, merge_delete, merge_put
 from server.sync import push as push_module
-from server.sync.merge import DELETED, FieldState, Merge, merge_delete, merge_put
 
 NAMES = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "吴十"]
 GRADES = ["N", "H", "A", "B", "C"]
@@ -401,8 +401,8 @@ class Simulation:
 
     def office_write(self) -> None:
         """The manager edits or deletes a customer in the office, or settles a conflict."""
-        from server.sync.conflicts import StaleConflict, settle
-        from server.sync.writes import server_put, server_set_deleted
+        from server.records.conflicts import StaleConflict, settle
+        from server.records.writes import server_put, server_set_deleted
 
         rng = self.rng
         with self.app.test_request_context():  # an office request (messages need its locale)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from server.extensions import db
 from server.models import Blob, DriveRules, LicencePhoto, utcnow
-from server.sync.storage import LocalStorage
+from server.storage import LocalStorage
 from server.workflow.test_drive import purge_licence_photos
 from tests.documents.conftest import png  # a real picture: the server decodes uploads
 from tests.drives import lot_fixture  # noqa: F401 - fixture `lot`

@@ -1,4 +1,4 @@
-"""The pure merge rules (server/sync/merge.py), SYNC_PROTOCOL.md Push rule 4: properties and edge cases.
+"""The pure merge rules (server/records/merge.py), SYNC_PROTOCOL.md Push rule 4: properties and edge cases.
 
 No Flask, no database. `Record` below mirrors what `mutators.write` does with a `Merge` (each changed field
 stamped with the mutation's version and origin; the tombstone as the pseudo-field `deleted`), so the
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.sync.merge import DELETED, FieldState, Merge, apply_merge, merge_delete, merge_put
+from server.records.merge import DELETED, FieldState, Merge, apply_merge, merge_delete, merge_put
 
 FIELDS = ("name", "phone", "grade")
 ORIGINS = ("tablet-a", "tablet-b", "office:7")

@@ -12,8 +12,8 @@ from sqlalchemy import update
 
 from server.extensions import db
 from server.models import Customer, Store, utcnow
+from server.records.registry import REGISTRY
 from server.sync.pull import MAX_LIMIT, make_cookie
-from server.sync.registry import REGISTRY
 from tests.sync.conftest import Tablet, server_state
 from tests.sync.test_push import NEW, customer, new_id
 

@@ -382,7 +382,7 @@ def test_every_field_message_of_a_rejection_goes_through_the_catalogue(app, worl
 def test_a_mutator_that_crashes_is_rejected_and_does_not_block_the_queue(app, world, monkeypatch):
     """A bug in a mutator (any exception that is not a transient database failure) must not make every push of
     that tablet fail forever: it is recorded as rejected with its payload, and the queue goes on."""
-    from server.sync import mutators
+    from server.records import mutators
 
     tablet = world.tablet("a1")
     real = mutators.MUTATORS["put"]
@@ -405,8 +405,7 @@ def test_a_mutator_that_crashes_is_rejected_and_does_not_block_the_queue(app, wo
 def test_a_value_the_database_refuses_is_rejected_not_a_503_forever(app, world, monkeypatch):
     """A deterministic database error inside one mutation (here: a grade the CHECK constraint refuses, as if the
     schema and the table disagreed) is that mutation's rejection; a 503 would make the tablet retry it forever."""
-    from server.sync import entities  # noqa: F401 - the registry is filled
-    from server.sync.registry import REGISTRY
+    from server.records.registry import REGISTRY
 
     tablet = world.tablet("a1")
     schema = REGISTRY["customer"].schema
@@ -692,7 +691,7 @@ def test_create_then_edits_and_delete_of_one_record_in_one_push(app, world):
 def test_a_custom_mutator_finds_a_record_created_earlier_in_the_same_push(app, world, monkeypatch):
     """Named mutators other than put/delete (e.g. `sign`) run with a savepoint each; they must see what the fast
     pass wrote before them in the same push."""
-    from server.sync import mutators
+    from server.records import mutators
 
     seen = []
 
@@ -724,7 +723,7 @@ def test_an_office_edit_made_while_a_push_commits_keeps_the_pushed_field_version
 
     from server.database import is_sqlite
     from server.models import User
-    from server.sync.writes import server_put
+    from server.records.writes import server_put
 
     a = world.tablet("a1")
     record = new_id()

@@ -251,7 +251,7 @@ def test_same_car_taken_twice_offline_keeps_both_and_raises_a_conflict(lot, app)
 def test_car_in_maintenance_started_offline_is_a_status_conflict(lot, app):
     """A car the office put in maintenance, started offline: kept, with a conflict on its status."""
     from server.models import User
-    from server.sync.writes import server_put
+    from server.records.writes import server_put
 
     drive_id, _ = lot.agreed()
     with app.app_context():

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from server.domain import ROLES
 from server.extensions import db
 from server.models import Colour, Customer, Series, Store, Trim, User, Vehicle
+from server.vocabularies.roles import ROLES
 from tests.conftest import login
 
 DEMO_PASSWORD = "showroom-demo"  # printed by seed-demo; asserted from the output below too

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from server.vocabularies.test_drive import REASONS
 from server.workflow.eligibility import (
     DEFAULT_RULES,
-    REASONS,
     add_months,
     distance_warning,
     evaluate,

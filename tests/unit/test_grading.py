@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.workflow.grading import suggest_grade
+from server.vocabularies.grades import suggest_grade
 
 CASES = json.loads((Path(__file__).parent.parent / "fixtures" / "grade_cases.json").read_text("utf-8"))["cases"]
 

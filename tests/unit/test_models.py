@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.domain import mask_name, mask_phone
 from server.extensions import db
 from server.models import Customer, Store, User, next_store_version, uuid7
+from server.vocabularies.privacy import mask_name, mask_phone
 from tests.factories import PASSWORD, make_series, make_store, make_user
 
 # --- uuid7 ---------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_database_rejects_an_unknown_grade(ctx):
 
 def test_database_accepts_the_known_grades(ctx):
     """The constraint is not simply broken: every grade of the vocabulary is stored."""
-    from server.domain import GRADES
+    from server.vocabularies.grades import GRADES
 
     store = make_store()
     for grade in GRADES:

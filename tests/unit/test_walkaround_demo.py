@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Blob, Presentation, Series, Store, Trim
-from server.sync.storage import LocalStorage
+from server.storage import LocalStorage
 from server.workflow.walkaround import check_walkaround
 
 

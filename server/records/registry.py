@@ -1,6 +1,6 @@
-"""The one registry of synced entities: adding an entity is a model, a marshmallow schema and one line.
-
-Push, pull and the published schema all read from here, so an entity cannot be half-registered.
+"""The one registry of synced entities: push, pull, office writes and the published schema all read from here, so an
+entity cannot be half-registered. It is filled once at app start by `server.records.install` from the explicit list
+in server/workflow/entities.py.
 """
 
 from __future__ import annotations
@@ -49,14 +49,13 @@ class EntityType:
 REGISTRY: dict[str, EntityType] = {}
 
 
-def register(name: str, model: type, schema: type[Schema], **options) -> EntityType:
-    """Register an entity under `name` (its key prefix in pulls, its `entity` in mutations)."""
-    entity = EntityType(name, model, schema, **options)
-    if not set(entity.fields) <= set(model.SYNC_FIELDS):
-        raise TypeError(f"{name}: schema fields missing from the model's SYNC_FIELDS")
+def check_entity(entity: EntityType) -> EntityType:
+    """`entity`, or TypeError when its schema publishes a field its model does not sync, or it names references
+    to fields the schema does not have."""
+    if not set(entity.fields) <= set(entity.model.SYNC_FIELDS):
+        raise TypeError(f"{entity.name}: schema fields missing from the model's SYNC_FIELDS")
     if not set(entity.refs) <= set(entity.fields):
-        raise TypeError(f"{name}: references to fields the schema does not have")
-    REGISTRY[name] = entity
+        raise TypeError(f"{entity.name}: references to fields the schema does not have")
     return entity
 
 

@@ -10,9 +10,10 @@ import io
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from .domain_walkaround import DEFAULT_ORDER, DEFAULT_POSITION_TEXT
-from .extensions import db
-from .models import Presentation, Series, Store, Trim, User, next_store_version
+from ..extensions import db
+from ..models import Presentation, Series, Store, Trim, User, next_store_version
+from ..vocabularies.walkaround import DEFAULT_ORDER, DEFAULT_POSITION_TEXT
+from ..workflow.presentation import latest, store_picture
 
 #: Where on the side view each position's marker sits (x, y on a 640 × 400 picture).
 MARKERS = {
@@ -201,8 +202,6 @@ VALUE = _p(
 def seed_walkaround(store: Store, manager: User, demo_id, powertrains: dict[str, str], colours: dict[str, str]) -> int:
     """Publish version 1 of each demo series' content unless the series has content already; returns how many
     records were created (presentations and picture blobs)."""
-    from .workflow.presentation import latest, store_picture
-
     created = 0
     series_rows = db.session.scalars(select(Series).where(Series.store_id == store.id, Series.deleted.is_(False)))
     for series in series_rows:

@@ -1,23 +1,20 @@
-"""The demo dealership: store DEMO (示例4S店), one user per role, 3 series, 20 vehicles, 30 customers.
-
-Every record has a deterministic id (UUIDv5 of its natural key), so seeding twice finds what is there and
-changes nothing.
-"""
+"""The demo dealership itself: store DEMO (示例4S店), one user per role, 3 series with trims and colours,
+20 vehicles (4 of them the test-drive fleet) and 30 customers."""
 
 from __future__ import annotations
 
 import random
-import uuid
 
 from sqlalchemy import select
 
-from .cli import create_store, create_user
-from .domain import GRADES, LEAD_SOURCES
-from .extensions import db
-from .models import Colour, Customer, Series, Store, Trim, User, Vehicle, next_store_version
+from ..extensions import db
+from ..models import Colour, Customer, Series, Store, Trim, User, Vehicle
+from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.grades import GRADES
+from ..workflow.accounts import create_store, create_user
+from .seeder import Seeder
 
 DEMO_PASSWORD = "showroom-demo"  # noqa: S105 - printed on purpose: these are demo logins
-NAMESPACE = uuid.UUID("6f1f4f0e-8a53-4c8e-9a43-1d2b1c0d5e01")
 
 USERS = [  # username, role, display name
     ("reception", "receptionist", "王芳"),
@@ -65,11 +62,6 @@ VIN_VALUES = {
 VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
 
 
-def demo_id(*key: object) -> str:
-    """The stable id of a demo record."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(map(str, key))))
-
-
 def vin_with_check_digit(vin16: str) -> str:
     """Insert the ISO 3779 / GB 16735 check digit at position 9 of a 17-character VIN."""
     vin = vin16[:8] + "0" + vin16[8:]
@@ -78,25 +70,8 @@ def vin_with_check_digit(vin16: str) -> str:
     return vin[:8] + check + vin[9:]
 
 
-class _Seeder:
-    def __init__(self, store: Store):
-        self.store, self.created = store, 0
-
-    def ensure(self, model: type, key: tuple, **fields) -> object:
-        """Insert the record with the id of `key` unless it exists; each insert takes a store version."""
-        record_id = demo_id(model.__tablename__, *key)
-        record = db.session.get(model, record_id)
-        if record is None:
-            record = model(id=record_id, store_id=self.store.id)
-            record.apply(fields, next_store_version(self.store.id))
-            db.session.add(record)
-            db.session.flush()
-            self.created += 1
-        return record
-
-
-def seed_demo() -> tuple[int, list[User]]:
-    """Load the demo dealership into the current session (the caller commits)."""
+def store_and_staff() -> tuple[Store, list[User], int]:
+    """Store DEMO and one account per role (made when missing); the third value counts what was created."""
     store = db.session.scalar(select(Store).where(Store.code == "DEMO"))
     created = 0
     if store is None:
@@ -109,11 +84,11 @@ def seed_demo() -> tuple[int, list[User]]:
             user = create_user(username, DEMO_PASSWORD, role, store, display_name=name)
             created += 1
         users.append(user)
+    return store, users, created
 
-    from .workflow.handover import default_templates
 
-    default_templates(store)  # stores seeded before a checklist shipped get it now; present ones are kept
-    seeder = _Seeder(store)
+def catalogue(seeder: Seeder, store: Store) -> tuple[list[list[Trim]], list[list[Colour]]]:
+    """The three series with their trims and colours; returns trims and colours per series."""
     trims, colours = [], []
     for order, (series_name, powertrain, trim_rows, colour_rows) in enumerate(CATALOGUE):
         series = seeder.ensure(Series, (series_name,), name=series_name, brand=store.brand, sort_order=order)
@@ -135,8 +110,11 @@ def seed_demo() -> tuple[int, list[User]]:
         ]
         trims.append(series_trims)
         colours.append(series_colours)
+    return trims, colours
 
-    rng = random.Random(20261129)  # noqa: S311 - demo data, not security
+
+def vehicles(seeder: Seeder, trims: list[list[Trim]], colours: list[list[Colour]], rng: random.Random) -> None:
+    """20 vehicles across the series; the first 4 are the test-drive fleet."""
     statuses = ["in_stock"] * 10 + ["in_transit"] * 2 + ["reserved"] * 2 + ["sold"] * 2
     for n in range(20):
         line = n % 3
@@ -155,8 +133,9 @@ def seed_demo() -> tuple[int, list[User]]:
             plate=f"沪A·D{n:04d}试" if fleet else "",
         )
 
-    _seed_test_drives(seeder, store)
 
+def customers(seeder: Seeder, users: list[User], rng: random.Random) -> None:
+    """30 customers spread over the grades, lead sources and consultants."""
     consultants = [u for u in users if u.role == "consultant"]
     grades = [g for g in GRADES if g not in ("X",)]
     sources = list(LEAD_SOURCES)
@@ -173,53 +152,3 @@ def seed_demo() -> tuple[int, list[User]]:
             owner_id=consultants[n % len(consultants)].id,
             notes="",
         )
-    from .walkaround_demo import seed_walkaround
-
-    manager = next(u for u in users if u.role == "manager")
-    powertrains = {name: powertrain for name, powertrain, _t, _c in CATALOGUE}
-    colours = {name: colour_rows[-1][1] for name, _p, _t, colour_rows in CATALOGUE}
-    created += seed_walkaround(store, manager, demo_id, powertrains, colours)  # walk-around content (issue 6)
-    return created + seeder.created, users
-
-
-ROUTES = [  # name, km, description (试驾路线)
-    ("城市短线", 6.5, "展厅 → 示例路 → 春申路 → 展厅：红绿灯起步、掉头、停车入位"),
-    ("城市快速路", 12.0, "展厅 → 沪闵高架（限速 80）→ 莘庄立交 → 展厅：并线、加速、静谧性"),
-    ("综合路线", 18.5, "城市短线 + 快速路 + 减速带路段：舒适性与制动"),
-]
-ENERGY = {"ice": "fuel", "hev": "fuel", "phev": "plugin", "bev": "electric"}
-
-
-def _seed_test_drives(seeder: _Seeder, store: Store) -> None:
-    """Test-drive rules and agreement, the fleet (the test-drive vehicles; the last one in maintenance), routes."""
-    from .models import DemoCar, DriveRoute
-    from .workflow.test_drive import provision
-
-    provision(store)
-    fleet = db.session.scalars(
-        select(Vehicle).where(Vehicle.store_id == store.id, Vehicle.is_test_drive.is_(True)).order_by(Vehicle.vin)
-    ).all()
-    for n, vehicle in enumerate(fleet):
-        trim = vehicle.trim
-        seeder.ensure(
-            DemoCar,
-            (vehicle.vin,),
-            vehicle_id=vehicle.id,
-            plate=vehicle.plate,
-            vin=vehicle.vin,
-            trim_id=trim.id,
-            description=f"{trim.series.name} {trim.name}",
-            colour=vehicle.colour.name,
-            transmission="manual" if trim.powertrain == "ice" and n != len(fleet) - 1 else "automatic",
-            energy=ENERGY[trim.powertrain],
-            status="maintenance" if n == len(fleet) - 1 else "available",
-            keys=f"2 把 · 前台钥匙柜 {n + 1} 号",
-            odometer_km=vehicle.odometer_km,
-            current_drive_id=None,
-            out_since=None,
-            out_by=None,
-            insurance_until="2027-06-30",
-            notes="",
-        )
-    for name, km, description in ROUTES:
-        seeder.ensure(DriveRoute, (name,), name=name, distance_km=km, description=description, active=True)

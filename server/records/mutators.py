@@ -18,7 +18,7 @@ from sqlalchemy import select
 from .. import boundary
 from ..extensions import db
 from ..models import Conflict, MutationLog, User, utcnow, uuid7
-from ..models.base import store_record
+from .lookup import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
 
@@ -55,7 +55,7 @@ class Rejection(Exception):
 ABSENT = "sync_absent"
 
 
-def _flatten(messages: dict) -> dict[str, list[str]]:
+def flatten_messages(messages: dict) -> dict[str, list[str]]:
     return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
 
 
@@ -138,7 +138,7 @@ def put(ctx: Context, args: dict) -> list[str]:
     try:
         loaded = entity.loader.load(incoming, partial=record is not None)
     except ValidationError as exc:
-        messages = {**_flatten(exc.normalized_messages()), **foreign}
+        messages = {**flatten_messages(exc.normalized_messages()), **foreign}
         raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
     if record is not None:  # a partial update writes only what was sent
         loaded = {f: v for f, v in loaded.items() if f in incoming}
@@ -173,11 +173,11 @@ def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
         record.field_origins = {**(record.field_origins or {}), DELETED: ctx.origin}
         record.version = ctx.version
     if merge.conflicts:
-        db.session.flush()  # `_keep` reads the log, which must hold this push's earlier mutations
-    return [_keep(ctx, entity, record.id, draft) for draft in merge.conflicts]
+        db.session.flush()  # `keep_conflict` reads the log, which must hold this push's earlier mutations
+    return [keep_conflict(ctx, entity, record.id, draft) for draft in merge.conflicts]
 
 
-def _keep(ctx: Context, entity: EntityType, record_id: str, draft: ConflictDraft) -> str:
+def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: ConflictDraft) -> str:
     conflict = Conflict(id=uuid7(), store_id=ctx.store_id)
     conflict.apply(
         {

@@ -1,4 +1,5 @@
-"""The grade a needs analysis suggests (domain.md §5.1), as a table the tablet mirrors in JavaScript.
+"""Intention grades (domain.md §5.1) and the grade a needs analysis suggests, as a table the tablet mirrors in
+JavaScript.
 
 The purchase timeline gives the starting grade (H ≤7 days, A ≤15, B ≤30, C ≤90 or later, N when not known);
 each missing piece of the "need + confidence + purchasing power" judgement lowers it one step, never below C:
@@ -9,6 +10,21 @@ low). `tests/fixtures/grade_cases.json` holds the cases both implementations are
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+#: Intention grades (domain.md §5.1, recommended enum) with the default follow-up interval in days.
+GRADES = {
+    "N": (_l("New lead, not graded"), 1),
+    "H": (_l("Hot: order within 7 days"), 2),
+    "A": (_l("Order likely within 15 days"), 3),
+    "B": (_l("Order within 30 days"), 7),
+    "C": (_l("Order in 1-3 months"), 15),
+    "O": (_l("Ordered, awaiting delivery"), 3),
+    "D": (_l("Delivered owner"), None),
+    "L": (_l("Lost (defeated)"), None),
+    "X": (_l("Invalid"), None),
+}
 
 #: Starting grade by purchase timeline.
 TIMELINE_GRADE = {"7d": "H", "15d": "A", "30d": "B", "90d": "C", "later": "C", "unknown": "N"}
