@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Colour, Customer, Series, Trim, User, Vehicle
 from ..policy import office, public, store_get
-from ..records.writes import server_put
 from ..schemas import ColourSchema, SeriesSchema, TrimSchema, UserCreateSchema, UserUpdateSchema
 from ..schemas.user import OfficeIdleSchema
 from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
@@ -20,6 +18,7 @@ from ..vocabularies.grades import GRADES
 from ..vocabularies.privacy import mask_name, mask_phone
 from ..vocabularies.roles import OFFICE_ROLES, ROLES, TABLET_ROLES
 from ..workflow.accounts import create_user
+from .forms import load_form, save_record
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("office", __name__)
@@ -36,29 +35,6 @@ def vocabularies() -> dict:
 
 bp.add_app_template_filter(mask_phone, "mask_phone")
 bp.add_app_template_filter(mask_name, "mask_name")
-
-
-def _errors(exc: ValidationError) -> dict[str, str]:
-    """First message per field, as text in the request's language."""
-    return {
-        field: str(messages[0] if isinstance(messages, list) else messages)
-        for field, messages in exc.normalized_messages().items()
-    }
-
-
-def _load(schema: Schema, extra: dict | None = None) -> tuple[dict | None, dict[str, str]]:
-    form = request.form.to_dict()
-    form.pop("csrf_token", None)  # checked by Flask-WTF already; not a field of the record
-    try:
-        return schema.load({**form, **(extra or {})}), {}
-    except ValidationError as exc:
-        return None, _errors(exc)
-
-
-def _save(record, data: dict) -> None:
-    """A server-side write through the sync rules and log (server/records/writes.py), committed at once."""
-    server_put(record, data, g.user)
-    db.session.commit()
 
 
 @bp.get("/")
@@ -132,7 +108,7 @@ def catalogue():
 @office(*CATALOGUE_EDITORS)
 def create_series():
     """Add a series; errors re-render the form with field messages."""
-    data, errors = _load(SeriesSchema())
+    data, errors = load_form(SeriesSchema())
     if errors:
         return render(
             "office/catalogue.html",
@@ -147,7 +123,7 @@ def create_series():
         )
     series = Series(store_id=g.store_id, brand="")
     db.session.add(series)
-    _save(series, data)
+    save_record(series, data)
     flash(_("Series %(name)s added.", name=series.name), "success")
     return see_other(url_for("office.catalogue"))
 
@@ -200,7 +176,7 @@ def save_catalogue_row(kind: str, record_id: str):
     model, schema, template = _row_kind(kind)
     record = store_get(model, record_id)
     parent = {"series_id": record.series_id} if kind != "series" else {}
-    data, errors = _load(schema(), parent)
+    data, errors = load_form(schema(), parent)
     if errors:
         return render(
             template,
@@ -213,7 +189,7 @@ def save_catalogue_row(kind: str, record_id: str):
             POWERTRAINS=POWERTRAINS,
             can_edit=True,
         )
-    _save(record, data)
+    save_record(record, data)
     if not is_fragment_request():
         return see_other(url_for("office.catalogue"))
     return render(template, template, record=record, editing=False, errors={}, POWERTRAINS=POWERTRAINS, can_edit=True)
@@ -227,7 +203,7 @@ def add_to_series(series_id: str, kind: str):
         abort(404)
     series = store_get(Series, series_id)
     model, schema, _template = ROWS[kind]
-    data, errors = _load(schema(), {"series_id": series.id})
+    data, errors = load_form(schema(), {"series_id": series.id})
     if errors:
         return render(
             "office/catalogue.html",
@@ -241,7 +217,7 @@ def add_to_series(series_id: str, kind: str):
         )
     record = model(store_id=g.store_id)
     db.session.add(record)
-    _save(record, data)
+    save_record(record, data)
     return see_other(url_for("office.catalogue") + f"#series-{series.id}")
 
 
@@ -305,7 +281,7 @@ def _users_page(status: int = 200, errors: dict | None = None, values: dict | No
 @office("admin")
 def save_idle():
     """The store's office idle time (minutes without a request after which a session ends)."""
-    data, errors = _load(OfficeIdleSchema())
+    data, errors = load_form(OfficeIdleSchema())
     if errors:
         return _users_page(422, errors, request.form)
     g.user.store.office_idle_minutes = data["office_idle_minutes"]
@@ -325,7 +301,7 @@ def users():
 @office("admin")
 def create_user_view():
     """Create an account in the admin's own store."""
-    data, errors = _load(UserCreateSchema())
+    data, errors = load_form(UserCreateSchema())
     if not errors and db.session.scalar(select(User).where(User.username == data["username"])):
         errors = {"username": _("This username is taken.")}
     if errors:
@@ -365,7 +341,7 @@ def save_user(user_id: int):
     Deactivating, or setting a new password, signs the person out everywhere at once: every tablet token and
     office session is revoked, so reactivating the account later brings none of them back."""
     user = store_get(User, user_id)
-    data, errors = _load(UserUpdateSchema())
+    data, errors = load_form(UserUpdateSchema())
     if not errors and user.id == current_user.id and (data["role"] != "admin" or not data["active"]):
         errors = {"role": _("You cannot remove your own administrator access.")}
     if errors:

@@ -11,7 +11,7 @@ import copy
 
 from flask import Blueprint, abort, flash, g, request, send_file, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..extensions import db
@@ -21,6 +21,7 @@ from ..schemas.walkaround import OrderFormSchema, PointFormSchema, PositionFormS
 from ..sync.routes import SHA256, storage
 from ..vocabularies.walkaround import ORDER_VARIANTS, POSITIONS, TOPICS
 from ..workflow import presentation as content
+from .forms import field_errors, load_form
 from .htmx import is_fragment_request, render, see_other
 from .office import store_series
 
@@ -28,20 +29,6 @@ bp = Blueprint("presentations", __name__, url_prefix="/office")
 
 EDITORS = ("manager", "admin")
 PICTURE_TYPES = ("image/jpeg", "image/png", "image/webp")
-
-
-def _errors(exc: ValidationError) -> dict[str, str]:
-    return {f: str(m[0] if isinstance(m, list) else m) for f, m in exc.normalized_messages().items()}
-
-
-def _load(schema: Schema) -> tuple[dict | None, dict[str, str]]:
-    form = {k: v for k, v in request.form.items() if k not in ("csrf_token", "remove_picture")}
-    if "trims" in request.form:
-        form["trims"] = request.form.getlist("trims")
-    try:
-        return schema.load(form), {}
-    except ValidationError as exc:
-        return None, _errors(exc)
 
 
 def _picture(errors: dict[str, str]) -> str | None:
@@ -149,7 +136,7 @@ def store_order():
         data = OrderFormSchema().load({"order": request.form.getlist("order")})
     except ValidationError as exc:
         order = request.form.getlist("order")
-        return _index(422, order if len(order) == 6 else None, _errors(exc))
+        return _index(422, order if len(order) == 6 else None, field_errors(exc))
     content.set_store_order(g.store_id, data["order"])
     db.session.commit()
     flash(_("The default sequence of positions is saved."), "success")
@@ -178,7 +165,7 @@ def series_order(series_id: str):
     try:
         data = OrderFormSchema().load({"order": request.form.getlist("order")})
     except ValidationError as exc:
-        return _editor(series, 422, section=("order", ""), errors=_errors(exc))
+        return _editor(series, 422, section=("order", ""), errors=field_errors(exc))
     draft = _edit(series)
     by_code = {p["code"]: p for p in draft.positions}
     draft.position_order = data["order"]
@@ -200,7 +187,7 @@ def save_position(series_id: str, code: str):
     series = store_get(Series, series_id)
     if code not in POSITIONS:
         abort(404)
-    data, errors = _load(PositionFormSchema())
+    data, errors = load_form(PositionFormSchema(), ignore=("remove_picture",), lists=("trims",))
     picture = _picture(errors)
     if errors:
         return _editor(series, 422, section=("position", code), errors=errors, values=request.form)
@@ -236,7 +223,7 @@ def add_point(series_id: str, code: str):
     series = store_get(Series, series_id)
     if code not in POSITIONS:
         abort(404)
-    data, errors = _load(PointFormSchema())
+    data, errors = load_form(PointFormSchema(), ignore=("remove_picture",), lists=("trims",))
     values, more = _point_values(data, series.trims) if data else ({}, {})
     errors.update(more)
     picture = _picture(errors)
@@ -264,7 +251,7 @@ def save_point(series_id: str, point_code: str):
     """Change a talking point: texts, topic, trims, picture (upload or remove)."""
     series = store_get(Series, series_id)
     _point_at(content.draft_for(series), point_code)  # 404 before anything else
-    data, errors = _load(PointFormSchema())
+    data, errors = load_form(PointFormSchema(), ignore=("remove_picture",), lists=("trims",))
     values, more = _point_values(data, series.trims) if data else ({}, {})
     errors.update(more)
     picture = _picture(errors)

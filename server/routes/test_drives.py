@@ -16,13 +16,14 @@ from ..extensions import db
 from ..models import AgreementTemplate, DemoCar, DriveRoute, DriveRules, Series, Trim
 from ..models.test_drive import CAR_STATUSES, ENERGIES, TRANSMISSIONS
 from ..policy import office, store_get
-from ..records.writes import server_put
+from ..records.lookup import store_record
 from ..schemas.test_drive import DemoCarSchema, DriveRouteSchema, DriveRulesSchema
 from ..vocabularies.roles import REVIEW_ROLES
 from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from ..workflow.eligibility import DEFAULT_COVERAGE
 from ..workflow.test_drive import rules_of, store_today
 from ..workflow.test_drive_reports import figures, todays_drives
+from .forms import field_errors, form_data, save_record
 from .htmx import render, see_other
 
 bp = Blueprint("test_drives", __name__)
@@ -31,26 +32,6 @@ VIEWERS = ("receptionist", *REVIEW_ROLES)
 EDITORS = ("manager", "admin")
 #: What the office may set a car to; `out` is the server's, set when a drive starts.
 OFFICE_STATUSES = ("available", "maintenance", "retired")
-
-
-def _errors(exc: ValidationError) -> dict[str, str]:
-    return {
-        field: str(messages[0] if isinstance(messages, list) else messages)
-        for field, messages in exc.normalized_messages().items()
-    }
-
-
-def _form() -> dict:
-    form = request.form.to_dict()
-    form.pop("csrf_token", None)
-    return form
-
-
-def _save(record, data: dict) -> None:
-    if record not in db.session:
-        db.session.add(record)
-    server_put(record, data, g.user)
-    db.session.commit()
 
 
 @bp.get("/office/test-drives")
@@ -139,7 +120,7 @@ def _fleet_page(status: int = 200, errors: dict | None = None, values: dict | No
 
 
 def _car_data(car: DemoCar | None) -> tuple[dict | None, dict[str, str]]:
-    form = _form()
+    form = form_data()
     if form.get("status") not in (None, *OFFICE_STATUSES):
         return None, {"status": _("Choose one of the listed values.")}
     for name in ("vehicle_id", "current_drive_id", "out_since", "out_by"):
@@ -154,7 +135,7 @@ def _car_data(car: DemoCar | None) -> tuple[dict | None, dict[str, str]]:
     try:
         data = DemoCarSchema().load(form, partial=car is not None)
     except ValidationError as exc:
-        return None, {**errors, **_errors(exc)}
+        return None, {**errors, **field_errors(exc)}
     taken = db.session.scalar(
         select(DemoCar.id).where(
             DemoCar.store_id == g.store_id, DemoCar.vin == data.get("vin"), DemoCar.deleted.is_(False)
@@ -182,7 +163,7 @@ def add_car():
     if errors:
         return _fleet_page(422, errors, request.form)
     car = DemoCar(store_id=g.store_id)
-    _save(car, data)
+    save_record(car, data)
     flash(_("Car %(plate)s added to the fleet.", plate=car.plate), "success")
     return see_other(url_for("test_drives.fleet"))
 
@@ -202,7 +183,7 @@ def save_car(car_id: str):
     data, errors = _car_data(car)
     if errors:
         return _fleet_page(422, errors, request.form, car=car)
-    _save(car, data)
+    save_record(car, data)
     flash(_("Car %(plate)s saved.", plate=car.plate), "success")
     return see_other(url_for("test_drives.fleet"))
 
@@ -227,12 +208,12 @@ def _routes_page(status: int = 200, errors: dict | None = None, values: dict | N
 
 
 def _route_data() -> tuple[dict | None, dict[str, str]]:
-    form = _form()
+    form = form_data()
     form["active"] = "active" in form
     try:
         return DriveRouteSchema().load(form), {}
     except ValidationError as exc:
-        return None, _errors(exc)
+        return None, field_errors(exc)
 
 
 @bp.get("/office/drive-routes")
@@ -250,7 +231,7 @@ def add_route():
     if errors:
         return _routes_page(422, errors, request.form)
     route = DriveRoute(store_id=g.store_id)
-    _save(route, data)
+    save_record(route, data)
     flash(_("Route %(name)s added.", name=route.name), "success")
     return see_other(url_for("test_drives.routes"))
 
@@ -263,7 +244,7 @@ def save_route(route_id: str):
     data, errors = _route_data()
     if errors:
         return _routes_page(422, errors, request.form, route_id=route.id)
-    _save(route, data)
+    save_record(route, data)
     flash(_("Route %(name)s saved.", name=route.name), "success")
     return see_other(url_for("test_drives.routes"))
 
@@ -302,7 +283,7 @@ def rules():
 @office(*EDITORS)
 def save_rules():
     """Save the eligibility table; tablets evaluate the new rules after their next sync."""
-    form = _form()
+    form = form_data()
     coverage = {}
     for held in LICENCE_CLASSES:
         raw = form.pop(f"cover_{held}", "").strip().upper()
@@ -320,24 +301,18 @@ def save_rules():
     try:
         data = DriveRulesSchema().load(data)
     except ValidationError as exc:
-        errors = _errors(exc)
+        errors = field_errors(exc)
         if "class_coverage" in errors:
             errors["class_coverage"] = _("Use licence classes such as C1, C2 separated by commas.")
     if not errors and not data["class_coverage"]:
         errors["class_coverage"] = _("At least one licence class must cover a car.")
     template = data.get("agreement_template_id") if not errors else None
-    if template and store_get_or_none(AgreementTemplate, template) is None:
+    if template and store_record(AgreementTemplate, template, g.store_id) is None:
         errors["agreement_template_id"] = _("Unknown agreement.")
     if not errors and not data.get("agreement_template_id"):
         errors["agreement_template_id"] = _("Choose the agreement in force.")
     if errors:
         return _rules_page(422, errors, request.form)
-    _save(rules_of(g.store_id) or DriveRules(store_id=g.store_id), data)
+    save_record(rules_of(g.store_id) or DriveRules(store_id=g.store_id), data)
     flash(_("Test-drive rules saved. Tablets use them after their next sync."), "success")
     return see_other(url_for("test_drives.rules"))
-
-
-def store_get_or_none(model, record_id):
-    """The current store's record with this id, or None."""
-    record = db.session.get(model, record_id)
-    return record if record is not None and record.store_id == g.store_id else None

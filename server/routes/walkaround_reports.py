@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..extensions import db
@@ -29,6 +28,7 @@ from ..vocabularies.walkaround import (
 )
 from ..workflow import walkaround_reports as reports
 from ..workflow.walkaround import summarise
+from .forms import load_form
 from .htmx import render, see_other
 
 bp = Blueprint("walkaround", __name__, url_prefix="/office")
@@ -169,11 +169,8 @@ def session(walkaround_id: str):
 def save_score(walkaround_id: str):
     """Score a session against the rubric (domain.md §2.3): 12 items of 0-2 with comments; saved again replaces."""
     session = store_get(Walkaround, walkaround_id)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
-    try:
-        data = ScoreFormSchema().load(form)
-    except ValidationError as exc:
-        errors = {f: str(m[0] if isinstance(m, list) else m) for f, m in exc.normalized_messages().items()}
+    data, errors = load_form(ScoreFormSchema())
+    if errors:
         return _session_page(session, 422, errors, request.form)
     score = db.session.scalar(select(WalkaroundScore).where(WalkaroundScore.walkaround_id == session.id))
     if score is None:

@@ -213,30 +213,10 @@ def process(
         version=version,
         device_time=boundary.scrub_text(device_time[:64]) if device_time else None,
     )
-    log = MutationLog(
-        store_id=user.store_id,
-        client_group_id=group.id,
-        client_id=client.id,
-        mutation_id=mutation.id,
-        user_id=user.id,
-        name=boundary.scrub_text(str(mutation.name)[:64]),
-        args=_kept_args(mutation.args, too_large, bool(unstorable)),
-        device_time=ctx.device_time,
-        version=version,
-        conflict_ids=[],
-    )
+    log = _log_entry(mutation, ctx, _kept_args(mutation.args, too_large, bool(unstorable)))
     savepoint = None if plain else db.session.begin_nested()
     try:
-        if too_large:
-            raise Rejection("too_large", _("This change is too large to keep. Shorten its texts and try again."))
-        if unstorable:
-            raise Rejection("invalid", _("Some fields are missing or invalid."), unstorable)
-        if mutator is None:
-            raise Rejection("unknown_mutator", _("This app sent a change the server does not know."))
-        if not isinstance(mutation.args, dict):
-            raise Rejection(
-                "invalid", _("The change is not of the protocol's shape."), {"args": [_("Must be an object.")]}
-            )
+        _refuse_unfit(mutation, mutator, too_large, unstorable)
         target = record_id_of(mutation.args)
         if target in versions.named:  # an earlier mutation of this push may have created it: make it findable
             db.session.flush()
@@ -277,6 +257,34 @@ def process(
             select(Store.version).where(Store.id == user.store_id)
         )  # the mutator may have taken more versions
     return log.result()
+
+
+def _log_entry(mutation: Mutation, ctx: Context, kept_args: object) -> MutationLog:
+    """The mutation's row in the log (its outcome is set once it has run)."""
+    return MutationLog(
+        store_id=ctx.store_id,
+        client_group_id=ctx.group_id,
+        client_id=ctx.client_id,
+        mutation_id=mutation.id,
+        user_id=ctx.user.id,
+        name=boundary.scrub_text(str(mutation.name)[:64]),
+        args=kept_args,
+        device_time=ctx.device_time,
+        version=ctx.version,
+        conflict_ids=[],
+    )
+
+
+def _refuse_unfit(mutation: Mutation, mutator, too_large: bool, unstorable: dict[str, list[str]]) -> None:
+    """Raise the Rejection of a mutation no mutator may run: too large, unstorable, unknown, or not an object."""
+    if too_large:
+        raise Rejection("too_large", _("This change is too large to keep. Shorten its texts and try again."))
+    if unstorable:
+        raise Rejection("invalid", _("Some fields are missing or invalid."), unstorable)
+    if mutator is None:
+        raise Rejection("unknown_mutator", _("This app sent a change the server does not know."))
+    if not isinstance(mutation.args, dict):
+        raise Rejection("invalid", _("The change is not of the protocol's shape."), {"args": [_("Must be an object.")]})
 
 
 def _unstorable(mutation: Mutation) -> tuple[dict[str, list[str]], bool]:

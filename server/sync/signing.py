@@ -66,12 +66,8 @@ def _signatures(ctx: Context, entity, signatures: Any) -> list[dict]:
     return clean
 
 
-def sign(ctx: Context, args: dict) -> list[str]:
-    """Seal the record with its snapshot and signatures; returns the ids of conflicts kept (divergence)."""
-    entity, record = _signable(ctx, args)
-    snapshot, claimed = args.get("snapshot"), args.get("contentHash")
-    if not isinstance(snapshot, dict) or not isinstance(claimed, str):
-        raise Rejection("invalid", _("The signature is not of the protocol's shape."))
+def _checked_hash(entity, snapshot: dict, claimed: str) -> str:
+    """The snapshot's content hash when it names only the entity's fields and matches what the tablet signed."""
     unknown = [name for name in snapshot if name not in entity.fields]
     if unknown:
         raise Rejection(
@@ -85,6 +81,46 @@ def sign(ctx: Context, args: dict) -> list[str]:
         raise Rejection(
             "hash_mismatch", _("The content hash does not match what was signed."), {"contentHash": [computed]}
         )
+    return computed
+
+
+def _document(ctx: Context, entity, record, computed: str, divergent: bool, snapshot: dict, signatures, signed_at):
+    """The record's Document, pending its PDF, with the trail so far (created, signed, received)."""
+    now = utcnow().isoformat()
+    document = Document(id=uuid7(), store_id=ctx.store_id)
+    document.apply(
+        {
+            "entity": entity.name,
+            "record_id": record.id,
+            "contentHash": computed,
+            "state": "pending",
+            "divergent": divergent,
+            "pdf_sha256": None,
+            "error": None,
+            "snapshot": snapshot,
+            "signatures": signatures,
+            "signed_at": signed_at[:40],
+            "signed_by": ctx.user.id,
+            "client_group_id": ctx.group_id,
+            "events": [
+                {"at": record.created_at.isoformat() if record.created_at else None, "event": "created", "by": None},
+                {"at": signed_at[:40], "event": "signed", "by": ", ".join(s["name"] for s in signatures)},
+                {"at": now, "event": "received", "by": ctx.user.display_name},
+            ],
+        },
+        ctx.version,
+        ctx.origin,
+    )
+    return document
+
+
+def sign(ctx: Context, args: dict) -> list[str]:
+    """Seal the record with its snapshot and signatures; returns the ids of conflicts kept (divergence)."""
+    entity, record = _signable(ctx, args)
+    snapshot, claimed = args.get("snapshot"), args.get("contentHash")
+    if not isinstance(snapshot, dict) or not isinstance(claimed, str):
+        raise Rejection("invalid", _("The signature is not of the protocol's shape."))
+    computed = _checked_hash(entity, snapshot, claimed)
     existing = db.session.scalar(
         select(Document).where(Document.entity == entity.name, Document.record_id == record.id)
     )
@@ -116,31 +152,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
     record.apply({name: values[name] for name in entity.fields if name in values}, ctx.version, ctx.origin)
     record.sealed = True
     conflict_ids = [keep_conflict(ctx, entity, record.id, draft) for draft in drafts]
-    now = utcnow().isoformat()
-    document = Document(id=uuid7(), store_id=ctx.store_id)
-    document.apply(
-        {
-            "entity": entity.name,
-            "record_id": record.id,
-            "contentHash": computed,
-            "state": "pending",
-            "divergent": bool(drafts),
-            "pdf_sha256": None,
-            "error": None,
-            "snapshot": snapshot,
-            "signatures": signatures,
-            "signed_at": signed_at[:40],
-            "signed_by": ctx.user.id,
-            "client_group_id": ctx.group_id,
-            "events": [
-                {"at": record.created_at.isoformat() if record.created_at else None, "event": "created", "by": None},
-                {"at": signed_at[:40], "event": "signed", "by": ", ".join(s["name"] for s in signatures)},
-                {"at": now, "event": "received", "by": ctx.user.display_name},
-            ],
-        },
-        ctx.version,
-        ctx.origin,
-    )
+    document = _document(ctx, entity, record, computed, bool(drafts), snapshot, signatures, signed_at)
     db.session.add(document)
     if "on_sign" in entity.extra:
         entity.extra["on_sign"](ctx, record, values)
