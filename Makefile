@@ -26,9 +26,10 @@ run: system-deps install ## Migrate, load the demo dealership, serve on http://1
 test: system-deps install ## The whole suite: unit, API, browser (real Chromium)
 	$(PY) -m pytest
 
-lint: install
+lint: install ## ruff, and the layer contracts (pyproject.toml [tool.importlinter])
 	$(VENV)/bin/ruff check server tests bench
 	$(VENV)/bin/ruff format --check server tests bench
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix server tests bench
