@@ -37,7 +37,11 @@ def test_the_layer_contracts_hold(root):
     ("module", "line", "broken"),
     [
         ("records/merge.py", "from ..sync import push", "server.records is not allowed to import server.sync"),
-        ("schemas/fields.py", "from ..workflow import accounts", "server.schemas is not allowed to import server.workflow"),
+        (
+            "schemas/fields.py",
+            "from ..workflow import accounts",
+            "server.schemas is not allowed to import server.workflow",
+        ),
         ("documents/parts.py", "from ..routes import forms", "server.documents is not allowed to import server.routes"),
         ("storage.py", "from .models import Blob", "server.storage is not allowed to import server.models"),
     ],
