@@ -37,7 +37,7 @@ def main() -> None:
     from server import create_app
     from server.config import Config
     from server.extensions import db
-    from tests.images import gradient_png
+    from tests.factories.images import gradient_png
 
     tmp = tempfile.mkdtemp()
 

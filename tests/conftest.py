@@ -22,6 +22,9 @@ from server import create_app
 from server.config import Config
 from server.extensions import db
 
+#: Fixtures shared by every folder: the sync world and protocol client (tests/factories/tablets.py).
+pytest_plugins = ["tests.factories.tablets"]
+
 
 def _fresh_postgres(url: str) -> tuple[str, callable]:
     """Create a throwaway database beside the one in `url`; returns its URL and a dropper."""

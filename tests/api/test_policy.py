@@ -230,7 +230,7 @@ def _world():
 
 
 def _walkaround_world(series, customer, consultant) -> dict:
-    from tests.walkaround_factories import make_content, make_walkaround
+    from tests.factories.walkaround import make_content, make_walkaround
 
     manager = make_user(db.session.get(Store, series.store_id), "manager")
     ids = make_content(series, manager)

@@ -10,7 +10,7 @@ from server.extensions import db
 from server.models import Conflict, Customer
 from tests.conftest import csrf_token, login
 from tests.factories import make_user
-from tests.sync.conftest import tablet_for
+from tests.factories.tablets import tablet_for
 
 
 @pytest.fixture

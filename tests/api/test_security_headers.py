@@ -28,7 +28,7 @@ from tests.factories import (
     make_user,
     make_vehicle,
 )
-from tests.images import solid_png
+from tests.factories.images import solid_png
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "templates"
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server.models import DemoCar, DriveRoute, DriveRules, MutationLog
 from tests.api.test_office import field_errors, message
 from tests.conftest import csrf_token, login
-from tests.drives import lot_fixture  # noqa: F401 - fixture `lot`
+from tests.factories.drives import lot_fixture  # noqa: F401 - fixture `lot`
 
 
 def _page(response) -> str:

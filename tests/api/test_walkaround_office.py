@@ -20,8 +20,8 @@ from server.workflow.presentation import store_order
 from tests.api.test_office import field_errors, message, page
 from tests.conftest import csrf_token, login
 from tests.factories import make_customer, make_series, make_store, make_trim, make_user
-from tests.sync.conftest import tablet_for
-from tests.walkaround_factories import make_content, make_walkaround, picture_bytes
+from tests.factories.tablets import tablet_for
+from tests.factories.walkaround import make_content, make_walkaround, picture_bytes
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.images import solid_png
+from tests.factories.images import solid_png
 
 from .conftest import SCREENSHOTS, sign_in_tablet, sync_now
 

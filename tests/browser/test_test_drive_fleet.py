@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.images import solid_png
+from tests.factories.images import solid_png
 
 from .conftest import sign_in_tablet, sync_now
 from .testdrive_steps import (

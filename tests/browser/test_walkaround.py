@@ -361,7 +361,7 @@ def test_content_authored_in_the_office_with_a_picture_is_shown_on_the_tablet_of
     version. The tablet's next sync brings the version and downloads the picture into IndexedDB; offline, a new
     walk-around of that series shows the new picture and the new point, and the older version stays on the tablet
     (a past walk-around keeps what was presented then)."""
-    from tests.images import gradient_png
+    from tests.factories.images import gradient_png
 
     context, page = landscape
     before = presentation_of(live_server)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import ChecklistTemplate
 from tests.factories import make_colour, make_customer, make_series, make_store, make_trim, make_user, make_vehicle
-from tests.sync.conftest import Tablet, tablet_for
+from tests.factories.tablets import Tablet, tablet_for
 
 
 def png(text: str) -> bytes:

@@ -24,9 +24,9 @@ from server.models import Document, Store
 from server.storage import LocalStorage
 from tests.conftest import csrf_token, login
 from tests.documents.conftest import png
-from tests.drives import log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
 from tests.factories import make_blob, make_store
-from tests.images import encoded, gradient_png, svg_with_images
+from tests.factories.drives import log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
+from tests.factories.images import encoded, gradient_png, svg_with_images
 
 #: Another store's photo (an odd size and colour, easy to recognise) and a picture every Debian machine has.
 THEIR_PHOTO = encoded("PNG", 173, 91, (250, 20, 140))

@@ -12,7 +12,7 @@ from server import jobs
 from server.documents.seal import check_seal
 from tests.conftest import csrf_token
 from tests.documents.test_pdf import upload
-from tests.drives import log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
+from tests.factories.drives import log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
 
 
 def _text(path) -> str:

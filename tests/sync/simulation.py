@@ -237,7 +237,7 @@ class Simulation:
 
     def __init__(self, app, http, seed: int, faults: Faults, tablets: int = 3):
         from tests.factories import make_store
-        from tests.sync.conftest import issue_token, quick_user
+        from tests.factories.tablets import issue_token, quick_user
 
         self.app, self.http, self.rng, self.faults = app, http, random.Random(seed), faults
         self.network: list[InFlight] = []
@@ -279,7 +279,7 @@ class Simulation:
         return rng.choice(["", "回访", "试驾后再联系", f"备注{rng.randrange(100)}"])
 
     def issue_token(self, user_id: int) -> str:
-        from tests.sync.conftest import issue_token
+        from tests.factories.tablets import issue_token
 
         with self.app.app_context():
             token = issue_token(db.session.get(User, user_id))
@@ -522,7 +522,7 @@ class Simulation:
         }
 
     def _server_state(self, tablet: SimTablet) -> dict[str, dict]:
-        from tests.sync.conftest import server_state
+        from tests.factories.tablets import server_state
 
         return server_state(tablet.store_id, tablet.group)
 

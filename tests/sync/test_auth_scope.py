@@ -11,7 +11,7 @@ from sqlalchemy import update
 from server.extensions import db
 from server.models import ApiToken, User, utcnow
 from server.records.registry import REGISTRY
-from tests.sync.conftest import Tablet
+from tests.factories.tablets import Tablet
 from tests.sync.test_push import NEW, customer, log_count, new_id
 
 SHA = "a" * 64

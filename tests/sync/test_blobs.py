@@ -8,7 +8,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Blob
-from tests.images import encoded, gradient_png, solid_png, svg_with_images
+from tests.factories.images import encoded, gradient_png, solid_png, svg_with_images
 from tests.sync.test_push import read
 
 PNG = gradient_png(1, 48, 32)  # real pictures: the server decodes what it is sent

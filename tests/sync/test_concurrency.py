@@ -25,7 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.extensions import db
 from server.models import Customer, MutationLog, Store
-from tests.sync.conftest import issue_token, quick_user, server_state
+from tests.factories.tablets import issue_token, quick_user, server_state
 from tests.sync.test_push import NEW
 
 PUSHERS, MUTATIONS, PULLERS = 8, 50, 3

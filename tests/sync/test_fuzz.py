@@ -27,7 +27,7 @@ from server.extensions import db
 from server.models import User
 from tests.conftest import login
 from tests.factories import PASSWORD
-from tests.images import encoded, svg_with_images
+from tests.factories.images import encoded, svg_with_images
 from tests.sync.test_push import NEW
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))

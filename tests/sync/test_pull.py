@@ -14,7 +14,7 @@ from server.extensions import db
 from server.models import Customer, Store, utcnow
 from server.records.registry import REGISTRY
 from server.sync.pull import MAX_LIMIT, make_cookie
-from tests.sync.conftest import Tablet, server_state
+from tests.factories.tablets import Tablet, server_state
 from tests.sync.test_push import NEW, customer, new_id
 
 META = {"id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted"}

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from server import boundary
 from server.extensions import db
 from server.models import ClientGroup, Conflict, Customer, MutationLog, Store, SyncClient
-from tests.sync.conftest import Tablet
+from tests.factories.tablets import Tablet
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

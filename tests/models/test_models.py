@@ -1,4 +1,4 @@
-"""The model layer's own rules: ids, masking, store versions, field stamping, passwords, check constraints."""
+"""The model layer's own rules: ids, store versions, field stamping, passwords, check constraints."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models import Customer, Store, User, next_store_version, uuid7
-from server.vocabularies.privacy import mask_name, mask_phone
 from tests.factories import PASSWORD, make_series, make_store, make_user
 
 # --- uuid7 ---------------------------------------------------------------------------------------------
@@ -41,27 +40,6 @@ def test_uuid7_values_are_unique_and_sort_by_creation_time():
 
 
 # --- masking ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [
-        ("13800138000", "138****8000"),
-        ("15912345678", "159****5678"),
-        ("1234567", "*******"),  # too short to show any digit
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_mask_phone_keeps_first_three_and_last_four_digits(phone, masked):
-    """A mobile number shows only its first 3 and last 4 digits; short numbers show nothing."""
-    assert mask_phone(phone) == masked
-
-
-@pytest.mark.parametrize(("name", "masked"), [("张三丰", "张**"), ("李明", "李*"), ("王", "王"), ("", ""), (None, "")])
-def test_mask_name_keeps_the_surname_only(name, masked):
-    """A customer's name shows the surname and one star per hidden character."""
-    assert mask_name(name) == masked
 
 
 # --- store versions and field stamping ---------------------------------------------------------------

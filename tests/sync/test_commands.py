@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from tests.factories import make_store, make_user
-from tests.sync.conftest import tablet_for
+from tests.factories.tablets import tablet_for
 
 
 def test_reset_sync_epoch_makes_tablets_pull_afresh(app, client):

@@ -11,7 +11,7 @@ from server.models import Blob, DriveRules, LicencePhoto, utcnow
 from server.storage import LocalStorage
 from server.workflow.test_drive import purge_licence_photos
 from tests.documents.conftest import png  # a real picture: the server decodes uploads
-from tests.drives import lot_fixture  # noqa: F401 - fixture `lot`
+from tests.factories.drives import lot_fixture  # noqa: F401 - fixture `lot`
 
 
 def _photo(lot, drive_id: str, data: bytes) -> tuple[str, str]:

@@ -7,8 +7,9 @@ import io
 from PIL import Image
 
 from server.extensions import db
-from server.models import NeedsAnalysis, Series, Store, User, Walkaround, next_store_version, uuid7
+from server.models import NeedsAnalysis, Series, Store, User, Walkaround
 from server.workflow.presentation import draft_for, encode_picture, publish, store_picture
+from tests.factories import synced
 
 
 def picture_bytes(colour=(30, 90, 160), size=(320, 240), kind: str = "PNG") -> bytes:
@@ -45,14 +46,6 @@ def make_content(series: Series, manager: User, trims: list | None = None, with_
     return {"presentation": presentation.id, "picture": picture, "point": "pt1", "extra": "extra"}
 
 
-def _synced(model, store_id: int, **fields):
-    record = model(id=uuid7(), store_id=store_id)
-    record.apply(fields, next_store_version(store_id))
-    db.session.add(record)
-    db.session.commit()
-    return record
-
-
 def make_needs(customer, consultant: User | None = None, **fields) -> NeedsAnalysis:
     """A needs analysis of `customer`."""
     values = {
@@ -67,7 +60,7 @@ def make_needs(customer, consultant: User | None = None, **fields) -> NeedsAnaly
         "suggested_grade": "A",
         "grade": "A",
     }
-    return _synced(NeedsAnalysis, customer.store_id, **{**values, **fields})
+    return synced(NeedsAnalysis, customer.store_id, **{**values, **fields})
 
 
 def make_walkaround(customer, presentation_id: str, consultant: User | None = None, **fields) -> Walkaround:
@@ -87,4 +80,4 @@ def make_walkaround(customer, presentation_id: str, consultant: User | None = No
         "brochure_given": True,
         "status": "finished",
     }
-    return _synced(Walkaround, customer.store_id, **{**values, **fields})
+    return synced(Walkaround, customer.store_id, **{**values, **fields})

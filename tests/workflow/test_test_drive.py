@@ -11,7 +11,7 @@ import pytest
 from server.extensions import db
 from server.models import Conflict, Document, MutationLog
 from tests.documents.conftest import png  # a real picture: the server decodes uploads
-from tests.drives import car, drive, log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
+from tests.factories.drives import car, drive, log_snapshot, lot_fixture  # noqa: F401 - fixture `lot`
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -34,7 +34,6 @@ from server.workflow.entities import ENTITIES
 from server.workflow.handover import default_templates
 from server.workflow.test_drive import provision
 from tests.factories import (
-    _synced,
     make_colour,
     make_customer,
     make_delivery,
@@ -43,9 +42,10 @@ from tests.factories import (
     make_series,
     make_trim,
     make_vehicle,
+    synced,
 )
-from tests.sync.conftest import quick_user
-from tests.walkaround_factories import make_content, make_needs
+from tests.factories.tablets import quick_user
+from tests.factories.walkaround import make_content, make_needs
 
 
 def _records_of(store: Store) -> dict[type, object]:
@@ -64,7 +64,7 @@ def _records_of(store: Store) -> dict[type, object]:
     car = make_demo_car(trim, plate=f"沪A·D{store.id:04d}试", vin=f"LKHSA20STB{store.id:07d}")
     route = make_route(store)
     escort = quick_user(store, "escort")
-    drive = _synced(TestDrive, store, customer_id=customer.id, escort_id=escort.id, demo_car_id=car.id)
+    drive = synced(TestDrive, store, customer_id=customer.id, escort_id=escort.id, demo_car_id=car.id)
     return {
         Customer: customer.id,
         User: manager.id,

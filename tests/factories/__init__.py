@@ -1,4 +1,9 @@
-"""Factories for test data; each writes through the models and commits."""
+"""The one set of test factories; each writes through the models and commits.
+
+This module: stores, accounts, catalogue, customers, blobs, conflicts, deliveries and documents, fleet and routes.
+Beside it, by feature: walkaround.py (presentations, needs analyses, sessions), drives.py (the test-drive lot),
+images.py (real PNG/JPEG/WebP bytes), tablets.py (a protocol client and the sync fixtures, a pytest plugin loaded
+by tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -26,9 +31,11 @@ def make_user(store: Store, role: str = "consultant", username: str | None = Non
     return user
 
 
-def _synced(model, store: Store, **fields):
-    record = model(store_id=store.id)
-    record.apply(fields, next_store_version(store.id))
+def synced(model, store: Store | int, **fields):
+    """A synced record of `store` (or store id) with `fields`, at the store's next version."""
+    store_id = store if isinstance(store, int) else store.id
+    record = model(store_id=store_id)
+    record.apply(fields, next_store_version(store_id))
     db.session.add(record)
     db.session.commit()
     return record
@@ -36,24 +43,24 @@ def _synced(model, store: Store, **fields):
 
 def make_series(store: Store, name: str = "启程 S5") -> Series:
     """A series of `store`."""
-    return _synced(Series, store, name=name, brand="启程汽车", sort_order=0)
+    return synced(Series, store, name=name, brand="启程汽车", sort_order=0)
 
 
 def make_trim(series: Series, name: str = "1.5T 舒适版", msrp: int = 109_900) -> Trim:
     """A trim of `series`."""
-    return _synced(
+    return synced(
         Trim, series_store(series), series_id=series.id, name=name, model_year=2026, powertrain="ice", msrp_yuan=msrp
     )
 
 
 def make_colour(series: Series, name: str = "极地白", hex_: str = "#f4f5f2") -> Colour:
     """A colour of `series`."""
-    return _synced(Colour, series_store(series), series_id=series.id, name=name, hex=hex_, extra_yuan=0)
+    return synced(Colour, series_store(series), series_id=series.id, name=name, hex=hex_, extra_yuan=0)
 
 
 def make_vehicle(trim: Trim, colour: Colour, vin: str = "LKHSA20STA0000017", **fields) -> Vehicle:
     """A vehicle of the trim's store."""
-    return _synced(
+    return synced(
         Vehicle,
         series_store(trim.series),
         vin=vin,
@@ -71,7 +78,7 @@ def make_customer(
     store: Store, owner: User | None = None, name: str = "张三", phone: str = "13800138000", grade: str = "A"
 ) -> Customer:
     """A customer file of `store`."""
-    return _synced(
+    return synced(
         Customer,
         store,
         name=name,
@@ -129,7 +136,7 @@ def make_delivery(customer, vehicle, template):
     """An unsigned delivery inspection of `customer` and `vehicle` on checklist `template`."""
     from server.models import Delivery
 
-    return _synced(
+    return synced(
         Delivery,
         db.session.get(Store, customer.store_id),
         customer_id=customer.id,
@@ -151,7 +158,7 @@ def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str
     template = db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.store_id == store.id))
     delivery = make_delivery(customer, vehicle, template)
     delivery.sealed = True
-    document = _synced(
+    document = synced(
         Document,
         store,
         entity="delivery",
@@ -167,7 +174,7 @@ def make_document(customer, vehicle, signer: User, pdf_sha256: str) -> tuple[str
         signed_by=signer.id,
         events=[],
     )
-    owed = _synced(WeOwe, store, delivery_id=delivery.id, customer_id=customer.id, text="原厂脚垫", due_date=None)
+    owed = synced(WeOwe, store, delivery_id=delivery.id, customer_id=customer.id, text="原厂脚垫", due_date=None)
     return document.id, owed.id
 
 
@@ -193,13 +200,13 @@ def make_demo_car(trim: Trim, plate: str = "沪A·D0001试", vin: str = "LKHSA20
         "insurance_until": "2027-06-30",
         "notes": "",
     }
-    return _synced(DemoCar, series_store(trim.series), **{**values, **fields})
+    return synced(DemoCar, series_store(trim.series), **{**values, **fields})
 
 
 def make_route(store: Store, name: str = "城市短线", distance_km: float = 8.0, active: bool = True):
     """A test-drive route of `store`."""
     from server.models import DriveRoute
 
-    return _synced(
+    return synced(
         DriveRoute, store, name=name, distance_km=distance_km, description="展厅 → 示例路 → 展厅", active=active
     )

@@ -16,7 +16,7 @@ from server.extensions import db
 from server.models import AgreementTemplate, DemoCar, DriveRules, TestDrive, TestDriveLog
 from tests.documents.conftest import content_hash, png
 from tests.factories import make_customer, make_demo_car, make_route, make_series, make_store, make_trim, make_user
-from tests.sync.conftest import Tablet, tablet_for
+from tests.factories.tablets import Tablet, tablet_for
 
 
 def now_iso() -> str:
