@@ -1,28 +1,28 @@
 // The tablet app: boots from IndexedDB (so it opens with no network), draws the header badge, routes between
 // screens by the URL hash inside /tablet/, starts the sync loop, and owns the update banner and the toast.
 
-import { renderCustomerForm } from './customer-form.js';
-import { renderCustomer, renderCustomerList } from './customers-screen.js';
-import { renderHandover, renderHandoverList, renderHandoverStart } from './handover-screens.js';
-import { renderTestDrive, renderTestDriveList } from './testdrive-screens.js';
-import { renderNeedsForm } from './needs-form.js';
-import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround-screens.js';
-import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
-import { h, mount } from './dom.js';
+import { renderCustomerForm } from './customers/form.js';
+import { renderCustomer, renderCustomerList } from './customers/screens.js';
+import { renderHandover, renderHandoverList, renderHandoverStart } from './handover/screens.js';
+import { renderTestDrive, renderTestDriveList } from './test-drive/screens.js';
+import { renderNeedsForm } from './customers/needs-form.js';
+import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround/screens.js';
+import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './core/db.js';
+import { h, mount } from './core/dom.js';
 import {
   CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, TEST_DRIVE_ROLES, updateHomeStatus, WALKAROUND_ROLES,
-} from './home-screen.js';
-import { language, setLanguage, t } from './i18n.js';
+} from './shell/home.js';
+import { language, setLanguage, t } from './core/i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
-} from './session.js';
-import { renderSignIn } from './sign-in-screen.js';
-import { countProblems } from './problems.js';
-import { getStatus, onStatus, setStatus, watchConnection } from './status.js';
-import { applyUpdate, registerServiceWorker } from './sw-bridge.js';
-import { drawBadge } from './sync-badge.js';
-import { openSyncPanel, refreshSyncPanel } from './sync-panel.js';
-import { onSynced, startSync, stopSync } from './sync.js';
+} from './shell/session.js';
+import { renderSignIn } from './shell/sign-in.js';
+import { countProblems } from './core/problems.js';
+import { getStatus, onStatus, setStatus, watchConnection } from './core/status.js';
+import { applyUpdate, registerServiceWorker } from './core/sw-bridge.js';
+import { drawBadge } from './shell/sync-badge.js';
+import { openSyncPanel, refreshSyncPanel } from './shell/sync-panel.js';
+import { onSynced, startSync, stopSync } from './core/sync.js';
 
 const view = document.getElementById('view');
 let screen = view; // this navigation's own element in #view (see route())
