@@ -55,3 +55,12 @@ export function t(source, params) {
   }
   return text.replace(/%\((\w+)\)s/g, (match, name) => (name in params ? String(params[name]) : match));
 }
+
+/** A {zh_CN, en} text of server content (checklist and agreement templates, walk-around content) in the language
+ *  now shown; Chinese when the other is missing. */
+export function localized(texts) {
+  if (!texts || typeof texts !== 'object') {
+    return texts || '';
+  }
+  return texts[language()] || texts.zh_CN || Object.values(texts)[0] || '';
+}

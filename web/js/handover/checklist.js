@@ -4,8 +4,8 @@
 // waits in the local draft (`pendingDefects`), shown with a field error, and blocks the way to the review.
 
 import { h, mount } from '../core/dom.js';
-import { t } from '../core/i18n.js';
-import { applicableGroups, localized, progress } from './rules.js';
+import { localized, t } from '../core/i18n.js';
+import { applicableGroups, progress } from './rules.js';
 import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead, photoStrip } from './summary.js';
 

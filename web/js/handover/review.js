@@ -3,8 +3,8 @@
 // Strokes are kept in the draft after every stroke, so a reload or a rotation keeps the signatures.
 
 import { h, mount } from '../core/dom.js';
-import { t } from '../core/i18n.js';
-import { applicableGroups, buildSnapshot, localized, missingBeforeSigning } from './rules.js';
+import { localized, t } from '../core/i18n.js';
+import { applicableGroups, buildSnapshot, missingBeforeSigning } from './rules.js';
 import { saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
 import { signaturePad } from '../core/signature.js';

@@ -2,7 +2,7 @@
 // progress, what is still missing before signing, and the snapshot that gets signed. They mirror
 // server/workflow/handover.py and server/schemas/delivery.py, which stay the judge.
 
-import { language, t } from '../core/i18n.js';
+import { t } from '../core/i18n.js';
 
 /** The delivery's schema fields (DeliverySchema): exactly what a snapshot holds, never the META fields. */
 export const DELIVERY_FIELDS = [
@@ -38,14 +38,6 @@ export function documentLabel(code) {
     loan: t('Loan documents'),
   };
   return labels[code] || code;
-}
-
-/** A {zh_CN, en} text of the template in the language now shown (Chinese when the other is missing). */
-export function localized(texts) {
-  if (!texts || typeof texts !== 'object') {
-    return texts || '';
-  }
-  return texts[language()] || texts.zh_CN || Object.values(texts)[0] || '';
 }
 
 /** The template's groups with only the items that apply to this powertrain ("when": {"powertrain": [...]}). */

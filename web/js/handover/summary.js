@@ -2,8 +2,8 @@
 // snapshot — the review shows exactly this before signing, and the sealed screen shows it afterwards.
 
 import { h } from '../core/dom.js';
-import { t } from '../core/i18n.js';
-import { applicableGroups, documentLabel, localized } from './rules.js';
+import { localized, t } from '../core/i18n.js';
+import { applicableGroups, documentLabel } from './rules.js';
 import { blobUrl } from './store.js';
 
 const RESULT_MARKS = { ok: '✓', defect: '✗', na: 'N.A.' };

@@ -5,8 +5,7 @@
 
 import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
-import { t } from '../core/i18n.js';
-import { localized } from '../handover/rules.js';
+import { localized, t } from '../core/i18n.js';
 import { collectSignatures, conflictNotice, driveHead, padCard } from './parts.js';
 import { saveDrive, signAgreement } from './store.js';
 

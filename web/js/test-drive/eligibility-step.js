@@ -10,9 +10,8 @@ import { deviceTime } from '../core/db.js';
 import {
   ageFromId, birthDateFromId, evaluate, LICENCE_CLASSES, maskLicence, upgradeIdNumber, validIdNumber, yearsBetween,
 } from './eligibility.js';
-import { t } from '../core/i18n.js';
+import { localized, t } from '../core/i18n.js';
 import { photoStrip } from '../handover/summary.js';
-import { localized } from '../handover/rules.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
 import { eligibilityDateErrors, localToday, reasonField, reasonLabel } from './rules.js';
 import { keepPhoto, saveDraft, saveDrive, saveLicencePhoto } from './store.js';

@@ -4,8 +4,7 @@
 // while the app is hidden) and, like every tap, kept in the draft at once, so a reload resumes here with all of it.
 
 import { h, mount } from '../core/dom.js';
-import { localized } from '../handover/rules.js';
-import { t } from '../core/i18n.js';
+import { localized, t } from '../core/i18n.js';
 import { topicLabel } from '../customers/needs-rules.js';
 import {
   addTime, clock, MARKS, NOTE_MAX, orderedPoints, SEAT_POSITIONS, setFlag, setNote, summarize, positionsRecord,

@@ -5,8 +5,7 @@
 import { getCustomer, listCustomers } from '../customers/store.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
-import { localized } from '../handover/rules.js';
-import { t } from '../core/i18n.js';
+import { localized, t } from '../core/i18n.js';
 import { TOPICS, topicLabel } from '../customers/needs-rules.js';
 import { renderPosition } from './position.js';
 import { coverageLabel, renderSummary } from './summary.js';

@@ -4,9 +4,8 @@
 
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
-import { localized } from '../handover/rules.js';
 import { gradeLabel } from '../customers/rules.js';
-import { t } from '../core/i18n.js';
+import { localized, t } from '../core/i18n.js';
 import { deciderLabel, paymentLabel, timelineLabel, topicLabel } from '../customers/needs-rules.js';
 import { clock, positionsRecord, summarize } from './rules.js';
 import { listWalkarounds, loadPresentations, needsOf } from './store.js';
