@@ -6,7 +6,8 @@ import { t } from '../core/i18n.js';
 import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
 import { waitingForPhotos } from './checklist.js';
 import { keepPhoto, saveDelivery } from './store.js';
-import { handoverHead, photoStrip } from './summary.js';
+import { handoverHead } from './summary.js';
+import { photoStrip } from '../core/photo-strip.js';
 
 function checkbox(id, label, checked, onChange, testid) {
   const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });

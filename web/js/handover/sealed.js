@@ -5,8 +5,9 @@ import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { fetchSealedPdf, loadHandover } from './store.js';
-import { deliveryState, handoverHead, photoStrip, snapshotView } from './summary.js';
+import { deliveryState, handoverHead, snapshotView } from './summary.js';
 import { getStatus } from '../core/status.js';
+import { photoStrip } from '../core/photo-strip.js';
 
 async function download(session, document, button, message) {
   button.disabled = true;

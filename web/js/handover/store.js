@@ -12,9 +12,9 @@ import { buildView } from '../core/rebase.js';
 import { uuid7 } from '../customers/rules.js';
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
 import { syncSoon } from '../core/sync.js';
-import { blobUrl, keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
+import { keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
 
-export { blobUrl, keepPhoto };
+export { keepPhoto };
 
 const serial = serialQueue();
 

@@ -3,8 +3,8 @@
 
 import { h } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
+import { photoStrip } from '../core/photo-strip.js';
 import { applicableGroups, documentLabel } from './rules.js';
-import { blobUrl } from './store.js';
 
 const RESULT_MARKS = { ok: '✓', defect: '✗', na: 'N.A.' };
 
@@ -28,24 +28,6 @@ export function handoverHead(ctx, active, { nav = true } = {}) {
     nav ? h('nav', { class: 'steps', 'aria-label': t('Steps') }, steps.map(([key, label, href], n) => h('a', {
       class: `step${key === active ? ' active' : ''}`, href, 'aria-current': key === active ? 'step' : null },
     h('span', { class: 'step-no' }, String(n + 1)), label))) : null);
-}
-
-/** Thumbnails of photos kept on this tablet (object URLs, revoked when the image has loaded). */
-export function photoStrip(session, shas, { testid = 'photo-thumb' } = {}) {
-  const strip = h('div', { class: 'thumbs' });
-  for (const sha of shas || []) {
-    const img = h('img', { class: 'thumb', alt: t('Photo'), 'data-testid': testid, 'data-sha': sha });
-    strip.append(img);
-    blobUrl(session, sha).then((url) => {
-      if (url) {
-        img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
-        img.src = url;
-      } else {
-        img.classList.add('thumb-missing'); // on the server only (another tablet took it)
-      }
-    });
-  }
-  return strip;
 }
 
 function facts(rows) {

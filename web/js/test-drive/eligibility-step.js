@@ -11,10 +11,10 @@ import {
   ageFromId, birthDateFromId, evaluate, LICENCE_CLASSES, maskLicence, upgradeIdNumber, validIdNumber, yearsBetween,
 } from './eligibility.js';
 import { localized, t } from '../core/i18n.js';
-import { photoStrip } from '../handover/summary.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
 import { eligibilityDateErrors, localToday, reasonField, reasonLabel } from './rules.js';
 import { keepPhoto, saveDraft, saveDrive, saveLicencePhoto } from './store.js';
+import { photoStrip } from '../core/photo-strip.js';
 
 function checkbox(id, label, checked, testid) {
   const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });

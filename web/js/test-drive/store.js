@@ -13,9 +13,9 @@ import { uuid7 } from '../customers/rules.js';
 import { buildView } from '../core/rebase.js';
 import { onSynced, syncSoon } from '../core/sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './model.js';
-import { blobUrl, keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
+import { keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
 
-export { blobUrl, keepPhoto };
+export { keepPhoto };
 
 const serial = serialQueue();
 

@@ -10,7 +10,8 @@ import {
   addTime, clock, MARKS, NOTE_MAX, orderedPoints, SEAT_POSITIONS, setFlag, setNote, summarize, positionsRecord,
   toggleMark,
 } from './rules.js';
-import { finishWalkaround, pictureUrl, saveProgress, syncProgress } from './store.js';
+import { finishWalkaround, saveProgress, syncProgress } from './store.js';
+import { blobUrl } from '../core/record-store.js';
 
 const TICK_MS = 1000;
 let stopTicker = () => {}; // the ticker of the position on screen; a new screen stops the old one first
@@ -25,7 +26,7 @@ export function picture(session, sha256, { alt, className = 'position-picture', 
     return null;
   }
   const frame = h('figure', { class: className });
-  pictureUrl(session, sha256).then((url) => {
+  blobUrl(session, sha256).then((url) => {
     if (!url) {
       mount(frame, h('p', { class: 'picture-missing muted small', 'data-testid': 'picture-missing' },
         t('Picture not on this tablet yet. Sync while online.')));

@@ -4,7 +4,7 @@
 // exactly where it stopped. Screens call these; they never talk to IndexedDB or the network.
 
 import {
-  deviceTime, enqueueMutation, getBlob, getDraft, readEntity, readRecords, updateDraft,
+  deviceTime, enqueueMutation, getDraft, readEntity, readRecords, updateDraft,
 } from '../core/db.js';
 import { buildView } from '../core/rebase.js';
 import { uuid7 } from '../customers/rules.js';
@@ -189,10 +189,4 @@ export function finishWalkaround(session, id, progress) {
     syncSoon();
     return mutation;
   });
-}
-
-/** An object URL of a picture kept on this tablet (the caller revokes it), or null when it is not here. */
-export async function pictureUrl(session, sha256) {
-  const entry = await getBlob(await userDb(session), sha256);
-  return entry ? URL.createObjectURL(entry.blob) : null;
 }
