@@ -28,3 +28,13 @@ export function h(tag, props, ...children) {
 export function mount(parent, ...children) {
   parent.replaceChildren(...children.flat(Infinity).filter((child) => child !== null && child !== undefined));
 }
+
+/** Save `blob` as a file called `name` (the browser's download); the object URL is revoked once it has started. */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

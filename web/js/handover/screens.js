@@ -9,8 +9,8 @@ import { renderChecklist } from './checklist.js';
 import { renderDetails } from './details.js';
 import { renderReview } from './review.js';
 import { renderSealed } from './sealed.js';
-import { deliveryState } from './summary.js';
 import { listDeliveries, loadCatalogue, loadHandover, saveDraft, startDelivery } from './store.js';
+import { sealState } from '../core/sealed.js';
 
 const STOCK = ['in_stock', 'reserved']; // a car in transit or already sold is not handed over from here
 
@@ -34,7 +34,7 @@ export async function renderHandoverList(view, { session }) {
       h('section', { class: 'card' }, h('h2', {}, t('New handover')),
         h('div', { class: 'field inline-field' }, picker, start)),
       h('ul', { class: 'customer-list' }, rows.length ? rows.map((row) => {
-        const [state, label] = deliveryState(row);
+        const [state, label] = sealState(row);
         return h('li', {}, h('a', { class: 'customer-row', href: `#/handover/${row.delivery.id}`,
           'data-testid': 'handover-row' },
         h('span', { class: 'customer-main' }, h('strong', { class: 'customer-name' }, row.delivery.customer_name),

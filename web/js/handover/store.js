@@ -1,9 +1,8 @@
 // Deliveries (交车) on this tablet: read as the view (server truth + pending mutations, rebase.js) plus a local
 // draft (drafts store: the step, ✗ answers still waiting for their photo, signature strokes, what was sealed);
-// written as `put` and `sign` mutations to the outbox. Screens call these; they never talk to IndexedDB or,
-// except for the sealed PDF, the network.
+// written as `put` and `sign` mutations to the outbox. Screens call these; they never talk to IndexedDB or the
+// network (the sealed PDF is fetched by core/sealed.js).
 
-import { getBytes } from '../core/api.js';
 import { contentHash, canonicalJson, sha256Hex } from '../core/canonical.js';
 import {
   deviceTime, enqueueMutation, getDraft, readEntity, readRecords, saveBlob, updateDraft,
@@ -160,9 +159,4 @@ export function sealDelivery(session, id, signatures) {
     syncSoon();
     return hash;
   });
-}
-
-/** The sealed PDF as a Blob (online only); resolves to {ok, status, blob}. */
-export async function fetchSealedPdf(session, pdfSha256) {
-  return getBytes(`/api/sync/v1/blobs/${pdfSha256}`, { token: session.token });
 }

@@ -81,15 +81,3 @@ export function snapshotView(session, snapshot, template, powertrain) {
         : h('p', { class: 'muted' }, t('Nothing')),
       snapshot.notes ? [h('h3', {}, t('Notes')), h('p', { class: 'notes' }, snapshot.notes)] : null));
 }
-
-/** The state of a delivery for people: draft, waiting to sync, PDF pending / ready / failed. */
-export function deliveryState({ sealed, document }) {
-  if (!sealed) {
-    return ['draft', t('In progress')];
-  }
-  if (!document) {
-    return ['signed', t('Signed, waiting to sync')];
-  }
-  return { pending: ['pending', t('Signed, PDF being made')], ready: ['ready', t('Signed, PDF ready')],
-    failed: ['failed', t('Signed, PDF failed')] }[document.state] || ['signed', t('Signed')];
-}

@@ -2,7 +2,7 @@
 // the "needs a person" list — rejected changes with the server's reasons and open conflicts of this tablet.
 // From here a person can force a sync and export unsent changes as a file.
 
-import { h, mount } from '../core/dom.js';
+import { h, mount, saveFile } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { fieldLabel, maskPhone } from '../customers/rules.js';
 import { t } from '../core/i18n.js';
@@ -77,12 +77,7 @@ function conflictItem(conflict) {
 
 async function download(session) {
   const file = await exportUnsent(session);
-  const url = URL.createObjectURL(file.blob);
-  const link = h('a', { href: url, download: file.name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000); // the download has started by then
+  saveFile(file.blob, file.name);
 }
 
 async function draw() {

@@ -1,9 +1,9 @@
 // Test drives on this tablet: read as the view (server truth + pending mutations, rebase.js) plus a local draft
 // (drafts store, "test_drive/<uuid>": the step, signature strokes, what was sealed), written as `put` and `sign`
-// mutations to the outbox. Screens call these; they never talk to IndexedDB or, except for the PDF, the network.
+// mutations to the outbox. Screens call these; they never talk to IndexedDB or the network (the sealed PDFs are
+// fetched by core/sealed.js).
 // Entity and field names are the contract with the server (/tmp/team/contract-5.md → README "Test drives").
 
-import { getBytes } from '../core/api.js';
 import { canonicalJson, contentHash, sha256Hex } from '../core/canonical.js';
 import {
   deviceTime, enqueueMutation, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords, readRejections, saveBlob,
@@ -311,9 +311,4 @@ export function signLog(session, id, logId, signatures) {
 /** This install's client group (to tell our side of a conflict from the other tablet's). */
 export async function ourClientGroup(session) {
   return (await syncIdentity(await userDb(session))).clientGroupID;
-}
-
-/** The sealed PDF as a Blob (online only); resolves to {ok, status, blob}. */
-export async function fetchSealedPdf(session, pdfSha256) {
-  return getBytes(`/api/sync/v1/blobs/${pdfSha256}`, { token: session.token });
 }
