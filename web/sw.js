@@ -33,6 +33,7 @@ const PRECACHE = [
   '/static/js/core/rebase.js',
   '/static/js/core/record-store.js',
   '/static/js/core/sealed.js',
+  '/static/js/core/signature-card.js',
   '/static/js/core/signature.js',
   '/static/js/core/status.js',
   '/static/js/core/sw-bridge.js',

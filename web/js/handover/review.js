@@ -7,34 +7,16 @@ import { localized, t } from '../core/i18n.js';
 import { applicableGroups, buildSnapshot, missingBeforeSigning } from './rules.js';
 import { saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
-import { signaturePad } from '../core/signature.js';
+import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
 
-function padCard(session, ctx, role, title, defaultName, pads, onAct) {
-  const id = ctx.delivery.id;
-  const saved = (ctx.draft.signatures || {})[role] || {};
-  const name = h('input', { type: 'text', id: `signer-${role}`, maxlength: 80, value: saved.name ?? defaultName,
-    'data-testid': `signer-${role}` });
-  const canvas = h('canvas', { class: 'signature-canvas', 'data-testid': `pad-${role}`,
-    'aria-label': t('Signature of %(name)s', { name: name.value }) });
-  const keep = (changes) => saveDraft(session, id, (draft) => ({
+/** The signature card of `role` on this delivery: core's signatureCard, its strokes kept in the draft under
+ *  signatures[role], so they survive a reload. */
+function signerCard(session, ctx, role, title, defaultName, pads, onAct) {
+  const keep = (changes) => saveDraft(session, ctx.delivery.id, (draft) => ({
     signatures: { ...(draft.signatures || {}), [role]: { ...((draft.signatures || {})[role] || {}), ...changes } },
   }));
-  name.addEventListener('change', () => keep({ name: name.value.trim() }));
-  const clear = h('button', { type: 'button', class: 'button secondary small-button' }, t('Clear'));
-  const card = h('section', { class: 'card signature-card' },
-    h('div', { class: 'group-head' }, h('h2', {}, title), clear),
-    h('div', { class: 'field' }, h('label', { for: name.id }, t('Name')), name),
-    h('div', { class: 'signature-frame' }, canvas, h('span', { class: 'signature-hint', 'aria-hidden': 'true' }, t('Sign here'))));
-  // The pad needs the canvas in the document to know its size: attached after mount.
-  pads.push(() => {
-    const pad = signaturePad(canvas, { data: saved.data, onChange: (data) => {
-      onAct();
-      keep({ data });
-    } });
-    clear.addEventListener('click', () => pad.clear());
-    return { role, pad, name };
-  });
-  return card;
+  return signatureCard({ id: `signer-${role}`, role, title, defaultName, pads, onAct, keep,
+    saved: (ctx.draft.signatures || {})[role] || {} });
 }
 
 /** Draw the review step of `ctx`. */
@@ -73,9 +55,8 @@ export function renderReview(view, { session, ctx }) {
   let pads = [];
   seal.addEventListener('click', async () => {
     const missing = drawProblems();
-    const unsigned = pads.filter((p) => p.pad.isEmpty() || !p.name.value.trim());
-    const reasons = [...Object.values(missing),
-      ...unsigned.map((p) => (p.role === 'customer' ? t('The customer has not signed.') : t('The consultant has not signed.')))];
+    const reasons = [...Object.values(missing), ...unsignedReasons(pads, {
+      customer: t('The customer has not signed.'), consultant: t('The consultant has not signed.') })];
     error.textContent = reasons.join(' ');
     error.hidden = !reasons.length;
     if (reasons.length) {
@@ -84,11 +65,7 @@ export function renderReview(view, { session, ctx }) {
     }
     seal.disabled = true;
     try {
-      const signatures = [];
-      for (const p of pads) {
-        signatures.push({ role: p.role, name: p.name.value.trim(), blob: await p.pad.toPng() });
-      }
-      await sealDelivery(session, id, signatures);
+      await sealDelivery(session, id, await padSignatures(pads));
       pads.forEach((p) => p.pad.destroy());
       location.hash = `#/handover/${id}`;
     } finally {
@@ -106,8 +83,8 @@ export function renderReview(view, { session, ctx }) {
       h('p', { class: 'muted small', 'data-testid': 'consent-version' }, t('Version %(version)s', { version: consent.version })),
       h('label', { class: 'check-option consent-accept', for: 'consent' }, accepted,
         h('span', {}, t('The customer has read and accepts this confirmation')))),
-    padCard(session, ctx, 'customer', t('Customer signature'), delivery.customer_name, factories, acted),
-    padCard(session, ctx, 'consultant', t('Consultant signature'),
+    signerCard(session, ctx, 'customer', t('Customer signature'), delivery.customer_name, factories, acted),
+    signerCard(session, ctx, 'consultant', t('Consultant signature'),
       session.user.display_name || session.user.username, factories, acted),
     problems,
     error,

@@ -6,8 +6,9 @@
 import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
-import { collectSignatures, conflictNotice, driveHead, padCard } from './parts.js';
+import { conflictNotice, driveHead, signerCard } from './parts.js';
 import { saveDrive, signAgreement } from './store.js';
+import { collectSignatures } from '../core/signature-card.js';
 
 /** The template's clauses as readable sections (title and text in the language shown). The box scrolls, so it
  * takes the focus: a keyboard can scroll it too (named by the title `labelledBy` names). */
@@ -88,9 +89,9 @@ export function renderAgreement(view, { session, ctx }) {
       agreementText(template, 'agreement-title'),
       h('label', { class: 'check-option consent-accept', for: 'agreement-accepted' }, accepted,
         h('span', {}, t('The customer has read and accepts this agreement')))),
-    padCard(session, ctx, { role: 'customer', title: t('Customer signature'), key: 'agreement',
+    signerCard(session, ctx, { role: 'customer', title: t('Customer signature'), key: 'agreement',
       defaultName: drive.driver_name || drive.customer_name, pads: factories, onAct: acted }),
-    padCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'agreement',
+    signerCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'agreement',
       defaultName: session.user.display_name || session.user.username, pads: factories, onAct: acted }),
     error,
     h('div', { class: 'actions spread' }, refuse, sign)));

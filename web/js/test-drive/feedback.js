@@ -5,9 +5,10 @@
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
-import { collectSignatures, conflictNotice, driveHead, field, padCard, showErrors } from './parts.js';
+import { conflictNotice, driveHead, field, showErrors, signerCard } from './parts.js';
 import { distanceWarning, FEEDBACK_ITEMS, feedbackErrors, feedbackLabel, INTENTIONS, intentionLabel } from './rules.js';
 import { saveDraft, saveLog, signLog } from './store.js';
+import { collectSignatures } from '../core/signature-card.js';
 
 function scoreRow(code, value, onPick) {
   const buttons = [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', class: 'score', 'data-score': n,
@@ -120,9 +121,9 @@ export function renderFeedback(view, { session, ctx }) {
         text('concerns', t('Concerns'), { rows: 2 }).wrap, text('competitor', t('Competitor compared')).wrap,
         text('contact_time', t('Preferred contact time')).wrap),
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('Purchase intention')), intention)),
-    padCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'log',
+    signerCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'log',
       defaultName: session.user.display_name || session.user.username, pads: factories, onAct: acted }),
-    padCard(session, ctx, { role: 'customer', title: t('Customer signature (optional)'), key: 'log',
+    signerCard(session, ctx, { role: 'customer', title: t('Customer signature (optional)'), key: 'log',
       defaultName: ctx.drive.driver_name || ctx.drive.customer_name, pads: factories, onAct: acted }),
     error,
     sign));

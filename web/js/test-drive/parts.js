@@ -1,9 +1,9 @@
 // Pieces shared by the test-drive screens: the head (driver, car, route, steps), a labelled field with its own
-// error line, the conflict notice of a drive, and the escort's signature cards (strokes kept in the draft).
+// error line, the conflict notice of a drive, and its signature cards (strokes kept in the draft).
 
 import { h, mount } from '../core/dom.js';
 import { t } from '../core/i18n.js';
-import { signaturePad } from '../core/signature.js';
+import { signatureCard } from '../core/signature-card.js';
 import { stepAllowed } from './model.js';
 import { kindLabel } from './rules.js';
 import { saveDraft } from './store.js';
@@ -102,50 +102,16 @@ export function drawConflicts(slot, ctx) {
       h('p', { class: 'muted small' }, t('It is kept on this tablet; see the sync panel.'))) : null);
 }
 
-/** A signature card for `role`; `pads` collects factories attached after mount. Strokes survive a reload. */
-export function padCard(session, ctx, { role, title, defaultName, key, pads, onAct }) {
-  const saved = ((ctx.draft.signatures || {})[key] || {})[role] || {};
-  const name = h('input', { type: 'text', id: `signer-${key}-${role}`, maxlength: 80, value: saved.name ?? defaultName,
-    'data-testid': `signer-${role}` });
-  const canvas = h('canvas', { class: 'signature-canvas', 'data-testid': `pad-${role}`,
-    'aria-label': t('Signature of %(name)s', { name: name.value }) });
+/** The signature card of `role` on this drive: core's signatureCard, its strokes kept in the draft under
+ *  signatures[key][role] (key: 'agreement' or 'log'), so they survive a reload. */
+export function signerCard(session, ctx, { role, title, defaultName, key, pads, onAct }) {
   const keep = (changes) => saveDraft(session, ctx.drive.id, (draft) => {
     const all = draft.signatures || {};
     const mine = all[key] || {};
     return { signatures: { ...all, [key]: { ...mine, [role]: { ...(mine[role] || {}), ...changes } } } };
   });
-  name.addEventListener('change', () => keep({ name: name.value.trim() }));
-  const clear = h('button', { type: 'button', class: 'button secondary small-button' }, t('Clear'));
-  pads.push(() => {
-    const pad = signaturePad(canvas, { data: saved.data, onChange: (data) => {
-      onAct();
-      keep({ data });
-    } });
-    clear.addEventListener('click', () => pad.clear());
-    return { role, pad, name };
-  });
-  return h('section', { class: 'card signature-card' },
-    h('div', { class: 'group-head' }, h('h2', {}, title), clear),
-    h('div', { class: 'field' }, h('label', { for: name.id }, t('Name')), name),
-    h('div', { class: 'signature-frame' }, canvas,
-      h('span', { class: 'signature-hint', 'aria-hidden': 'true' }, t('Sign here'))));
-}
-
-/** Check the pads and return [signatures] or null after showing why in `error`; a pad whose role is not in
- *  `labels` is optional (left out when blank). */
-export async function collectSignatures(pads, error, labels) {
-  const unsigned = pads.filter((p) => p.role in labels && (p.pad.isEmpty() || !p.name.value.trim()));
-  if (unsigned.length) {
-    error.textContent = unsigned.map((p) => labels[p.role]).join(' ');
-    error.hidden = false;
-    error.scrollIntoView({ block: 'center' });
-    return null;
-  }
-  const signatures = [];
-  for (const p of pads.filter((pad) => !pad.pad.isEmpty() && pad.name.value.trim())) {
-    signatures.push({ role: p.role, name: p.name.value.trim(), blob: await p.pad.toPng() });
-  }
-  return signatures;
+  return signatureCard({ id: `signer-${key}-${role}`, role, title, defaultName, pads, onAct, keep,
+    saved: ((ctx.draft.signatures || {})[key] || {})[role] || {} });
 }
 
 /** Replace the children of `el` (re-exported so step modules import one place). */
