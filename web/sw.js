@@ -32,6 +32,7 @@ const PRECACHE = [
   '/static/js/core/problems.js',
   '/static/js/core/rebase.js',
   '/static/js/core/record-store.js',
+  '/static/js/core/roles.js',
   '/static/js/core/sealed.js',
   '/static/js/core/signature-card.js',
   '/static/js/core/signature.js',

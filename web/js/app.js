@@ -9,9 +9,7 @@ import { renderNeedsForm } from './customers/needs-form.js';
 import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround/screens.js';
 import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './core/db.js';
 import { h, mount } from './core/dom.js';
-import {
-  CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, TEST_DRIVE_ROLES, updateHomeStatus, WALKAROUND_ROLES,
-} from './shell/home.js';
+import { renderHome, updateHomeStatus } from './shell/home.js';
 import { language, setLanguage, t } from './core/i18n.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
@@ -23,6 +21,7 @@ import { applyUpdate, registerServiceWorker } from './core/sw-bridge.js';
 import { drawBadge } from './shell/sync-badge.js';
 import { openSyncPanel, refreshSyncPanel } from './shell/sync-panel.js';
 import { onSynced, startSync, stopSync } from './core/sync.js';
+import { CUSTOMER_ROLES, HANDOVER_ROLES, TEST_DRIVE_ROLES, WALKAROUND_ROLES } from './core/roles.js';
 
 const view = document.getElementById('view');
 let screen = view; // this navigation's own element in #view (see route())

@@ -6,10 +6,10 @@ import { formatTime } from '../core/format.js';
 import { fieldLabel, gradeLabel, maskPhone, sourceLabel } from './rules.js';
 import { gradePicker } from './form.js';
 import { getCustomer, listCustomers, matches, saveCustomer } from './store.js';
-import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../shell/home.js';
 import { t } from '../core/i18n.js';
 import { conflictsOf } from '../core/problems.js';
 import { walkaroundCard } from '../walkaround/summary.js';
+import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
 
 let query = ''; // the search survives a redraw after a sync and a visit to a customer
 

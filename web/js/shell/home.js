@@ -4,17 +4,10 @@
 import { h, mount } from '../core/dom.js';
 import { formatTime, roleLabel } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { CUSTOMER_ROLES, HANDOVER_ROLES, TEST_DRIVE_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
 import { languageSwitch } from './language-switch.js';
 
 const TABLET_ROLES = ['consultant', 'escort'];
-// Who may write customer files (server/sync/entities.py CUSTOMER_WRITERS): they get the customer screens.
-export const CUSTOMER_ROLES = ['receptionist', 'consultant', 'account_manager', 'manager', 'admin'];
-// Who may fill in and sign a delivery (server/sync/entities.py HANDOVER_WRITERS): they get the handover screens.
-export const HANDOVER_ROLES = ['consultant', 'manager'];
-// Who may write needs analyses and walk-arounds (server/sync/entities.py): they get the walk-around screens.
-export const WALKAROUND_ROLES = ['consultant', 'manager'];
-// Who takes customers out in the fleet (signing a drive needs an escort: server/workflow/test_drive.py).
-export const TEST_DRIVE_ROLES = ['escort'];
 
 let openPanel = null; // kept for updateHomeStatus, which redraws the sync card on its own
 
