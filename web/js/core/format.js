@@ -1,4 +1,4 @@
-// Dates and labels shown in several screens, in the language now shown.
+// Dates, labels and masked numbers shown in several screens, in the language now shown.
 
 import { languageTag, t } from './i18n.js';
 
@@ -30,4 +30,15 @@ export function formatTime(iso) {
     ? { hour: '2-digit', minute: '2-digit' }
     : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
   return new Intl.DateTimeFormat(languageTag(), options).format(date);
+}
+
+/** First 3 and last 4 digits, as lists show them (server/domain.py mask_phone): 138****8000. */
+export function maskPhone(phone) {
+  if (!phone) {
+    return '';
+  }
+  if (phone.length < 8) {
+    return '*'.repeat(phone.length);
+  }
+  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
 }

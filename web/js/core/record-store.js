@@ -1,5 +1,6 @@
-// What every feature's store module (handover-store, testdrive-store, walkaround-store) needs the same way:
-// the signed-in user's database, ordered writes, live records, and camera photos kept as blobs until uploaded.
+// What every feature's store module (store.js of handover/, test-drive/, walkaround/) needs the same way:
+// the signed-in user's database, new record ids, ordered writes, live records, and camera photos kept as blobs
+// until uploaded.
 // It holds no state of its own; IndexedDB itself is still only touched through db.js.
 
 import { getBlob, openUserDb, saveBlob } from './db.js';
@@ -7,6 +8,20 @@ import { compressPhoto } from './photo.js';
 
 /** The database of the signed-in user in their store. */
 export const userDb = (session) => openUserDb(session.store.code, session.user.id);
+
+/** A UUIDv7 (time-ordered, made on the device), as SYNC_PROTOCOL.md recommends for record ids. */
+export function uuid7() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i -= 1) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** Records not deleted. */
 export const live = (records) => records.filter((r) => !r.deleted);

@@ -82,17 +82,6 @@ export function normalisePhone(raw) {
   return digits;
 }
 
-/** First 3 and last 4 digits, as lists show them (server/domain.py mask_phone): 138****8000. */
-export function maskPhone(phone) {
-  if (!phone) {
-    return '';
-  }
-  if (phone.length < 8) {
-    return '*'.repeat(phone.length);
-  }
-  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
-}
-
 /** Values as the server loads them: strings trimmed (Trimmed mixin), the phone normalised. */
 export function cleanCustomer(values) {
   const clean = {};
@@ -149,18 +138,4 @@ function checkValue(field, value, rule, add) {
   } else if (rule.pattern && !new RegExp(rule.pattern).test(value)) {
     add(field, t('Enter an 11-digit mainland mobile number, e.g. 13800138000.'));
   }
-}
-
-/** A UUIDv7 (time-ordered, made on the device), as SYNC_PROTOCOL.md recommends for record ids. */
-export function uuid7() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let ms = Date.now();
-  for (let i = 5; i >= 0; i -= 1) {
-    bytes[i] = ms % 256;
-    ms = Math.floor(ms / 256);
-  }
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

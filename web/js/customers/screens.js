@@ -2,8 +2,8 @@
 // grade buttons, open conflicts). Drawn from the view in IndexedDB, so it works the same offline.
 
 import { h, mount } from '../core/dom.js';
-import { formatTime } from '../core/format.js';
-import { fieldLabel, gradeLabel, maskPhone, sourceLabel } from './rules.js';
+import { formatTime, maskPhone } from '../core/format.js';
+import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
 import { gradePicker } from './form.js';
 import { getCustomer, listCustomers, matches, saveCustomer } from './store.js';
 import { t } from '../core/i18n.js';

@@ -3,8 +3,9 @@
 
 import { enqueueMutation, openUserDb, readEntity } from '../core/db.js';
 import { buildView, diffForPut } from '../core/rebase.js';
-import { cleanCustomer, CUSTOMER_SCHEMA, uuid7, validateCustomer } from './rules.js';
+import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
 import { syncSoon } from '../core/sync.js';
+import { uuid7 } from '../core/record-store.js';
 
 const FIELDS = Object.keys(CUSTOMER_SCHEMA.properties);
 

@@ -8,10 +8,9 @@ import {
   deviceTime, enqueueMutation, getDraft, readEntity, readRecords, saveBlob, updateDraft,
 } from '../core/db.js';
 import { buildView } from '../core/rebase.js';
-import { uuid7 } from '../customers/rules.js';
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
 import { syncSoon } from '../core/sync.js';
-import { keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
+import { keepPhoto, live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 
 export { keepPhoto };
 

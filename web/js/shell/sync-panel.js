@@ -3,8 +3,8 @@
 // From here a person can force a sync and export unsent changes as a file.
 
 import { h, mount, saveFile } from '../core/dom.js';
-import { formatTime } from '../core/format.js';
-import { fieldLabel, maskPhone } from '../customers/rules.js';
+import { formatTime, maskPhone } from '../core/format.js';
+import { fieldLabel } from '../customers/rules.js';
 import { t } from '../core/i18n.js';
 import { dismissProblem, exportUnsent, listProblems } from '../core/problems.js';
 import { getStatus } from '../core/status.js';

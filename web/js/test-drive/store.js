@@ -9,11 +9,10 @@ import {
   deviceTime, enqueueMutation, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords, readRejections, saveBlob,
   syncIdentity, updateDraft,
 } from '../core/db.js';
-import { uuid7 } from '../customers/rules.js';
 import { buildView } from '../core/rebase.js';
 import { onSynced, syncSoon } from '../core/sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './model.js';
-import { keepPhoto, live, serialQueue, userDb } from '../core/record-store.js';
+import { keepPhoto, live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 
 export { keepPhoto };
 

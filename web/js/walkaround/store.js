@@ -7,13 +7,12 @@ import {
   deviceTime, enqueueMutation, getDraft, readEntity, readRecords, updateDraft,
 } from '../core/db.js';
 import { buildView } from '../core/rebase.js';
-import { uuid7 } from '../customers/rules.js';
 import { getCustomer, saveCustomer } from '../customers/store.js';
 import { suggestGrade } from '../customers/grading.js';
 import { cleanNeeds, NEEDS_FIELDS, validateNeeds } from '../customers/needs-rules.js';
 import { emptyProgress, positionsRecord } from './rules.js';
 import { syncSoon } from '../core/sync.js';
-import { live, serialQueue, userDb } from '../core/record-store.js';
+import { live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 
 const serial = serialQueue();
 
