@@ -43,6 +43,7 @@ const PRECACHE = [
   '/static/js/customers/grading.js',
   '/static/js/customers/needs-form.js',
   '/static/js/customers/needs-rules.js',
+  '/static/js/customers/needs-store.js',
   '/static/js/customers/rules.js',
   '/static/js/customers/screens.js',
   '/static/js/customers/store.js',

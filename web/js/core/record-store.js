@@ -1,10 +1,11 @@
 // What every feature's store module (store.js of handover/, test-drive/, walkaround/) needs the same way:
-// the signed-in user's database, new record ids, ordered writes, live records, and camera photos kept as blobs
-// until uploaded.
+// the signed-in user's database, new record ids, ordered writes, live records and their view, and camera photos
+// kept as blobs until uploaded.
 // It holds no state of its own; IndexedDB itself is still only touched through db.js.
 
-import { getBlob, openUserDb, saveBlob } from './db.js';
+import { enqueueMutation, getBlob, openUserDb, readEntity, saveBlob } from './db.js';
 import { compressPhoto } from './photo.js';
+import { buildView } from './rebase.js';
 
 /** The database of the signed-in user in their store. */
 export const userDb = (session) => openUserDb(session.store.code, session.user.id);
@@ -25,6 +26,23 @@ export function uuid7() {
 
 /** Records not deleted. */
 export const live = (records) => records.filter((r) => !r.deleted);
+
+/** Sort order of records, newest `created_at` first. */
+export const newest = (a, b) => String(b.created_at || '').localeCompare(String(a.created_at || ''));
+
+/** The view of `entity` (server truth with this tablet's mutations replayed on top): {records, mutations, view}. */
+export async function entityView(db, entity) {
+  const { records, mutations } = await readEntity(db, entity);
+  return { records, mutations, view: buildView(records, mutations) };
+}
+
+/** Queue a put of every field in `values` (the server checks some fields only together: the whole needs form,
+ *  presentation_id with positions), each with the field version this tablet last pulled. */
+export async function putAll(db, entity, id, records, values) {
+  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
+  const base = Object.fromEntries(Object.keys(values).map((f) => [f, versions[f] || 0]));
+  return enqueueMutation(db, 'put', { entity, id, set: values, base });
+}
 
 /**
  * A queue that runs writes one after another: two quick taps must reach IndexedDB (and the outbox) in the order

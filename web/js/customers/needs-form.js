@@ -12,7 +12,7 @@ import {
   cleanNeeds, DECISION_MAKERS, deciderLabel, needsFieldLabel, PAYMENTS, paymentLabel, TIMELINES, timelineLabel,
   TOPICS, topicLabel, USAGES, usageLabel,
 } from './needs-rules.js';
-import { listSeries, needsOf, saveNeeds } from '../walkaround/store.js';
+import { listSeries, needsOf, saveNeeds } from './needs-store.js';
 
 const CONFIRMABLE = ['H', 'A', 'B', 'C', 'N'];
 

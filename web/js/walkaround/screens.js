@@ -10,8 +10,9 @@ import { TOPICS, topicLabel } from '../customers/needs-rules.js';
 import { renderPosition } from './position.js';
 import { coverageLabel, renderSummary } from './summary.js';
 import {
-  currentPresentations, listWalkarounds, loadPresentations, loadWalkaround, needsOf, saveProgress, startWalkaround,
+  currentPresentations, listWalkarounds, loadPresentations, loadWalkaround, saveProgress, startWalkaround,
 } from './store.js';
+import { needsOf } from '../customers/needs-store.js';
 
 function notHere(view, message) {
   mount(view, h('section', { class: 'card notice' }, h('h2', {}, message),

@@ -1,36 +1,16 @@
-// Needs analyses and walk-arounds on this tablet: presentation content as pulled (read-only), needs analyses and
-// walk-around records as the view (server truth + pending mutations, rebase.js), and the walk-around in progress
-// in the drafts store ("walkaround/<uuid>": position on screen, taps, time), so a reload — offline too — resumes
+// Walk-arounds on this tablet: presentation content as pulled (read-only), walk-around records as the view
+// (server truth + pending mutations, rebase.js), and the walk-around in progress in the drafts store ("walkaround/<uuid>": position on screen, taps, time), so a reload — offline too — resumes
 // exactly where it stopped. Screens call these; they never talk to IndexedDB or the network.
 
-import {
-  deviceTime, enqueueMutation, getDraft, readEntity, readRecords, updateDraft,
-} from '../core/db.js';
-import { buildView } from '../core/rebase.js';
-import { getCustomer, saveCustomer } from '../customers/store.js';
-import { suggestGrade } from '../customers/grading.js';
-import { cleanNeeds, NEEDS_FIELDS, validateNeeds } from '../customers/needs-rules.js';
-import { emptyProgress, positionsRecord } from './rules.js';
+import { deviceTime, enqueueMutation, getDraft, readRecords, updateDraft } from '../core/db.js';
+import { entityView, live, newest, putAll, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 import { syncSoon } from '../core/sync.js';
-import { live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
+import { getCustomer } from '../customers/store.js';
+import { emptyProgress, positionsRecord } from './rules.js';
 
 const serial = serialQueue();
 
 const draftKey = (id) => `walkaround/${id}`;
-const newest = (a, b) => String(b.created_at || '').localeCompare(String(a.created_at || ''));
-
-async function entityView(db, entity) {
-  const { records, mutations } = await readEntity(db, entity);
-  return { records, view: buildView(records, mutations) };
-}
-
-/** Queue a put of every field in `values` (the server checks some fields only together: the whole needs form,
- *  presentation_id with positions), each with the field version this tablet last pulled. */
-async function putAll(db, entity, id, records, values) {
-  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
-  const base = Object.fromEntries(Object.keys(values).map((f) => [f, versions[f] || 0]));
-  return enqueueMutation(db, 'put', { entity, id, set: values, base });
-}
 
 /** A presentation record as the screens use it: positions in order, each with its points (topics, trims). */
 export function normalizePresentation(record) {
@@ -67,43 +47,6 @@ export async function currentPresentations(session) {
     }
   }
   return [...bySeries.values()];
-}
-
-/** The series of the catalogue on this tablet, by name. */
-export async function listSeries(session) {
-  const db = await userDb(session);
-  return live(await readRecords(db, 'series/')).sort((a, b) => String(a.name).localeCompare(String(b.name)));
-}
-
-/** The needs analyses of one customer, newest first. */
-export async function needsOf(session, customerId) {
-  const { view } = await entityView(await userDb(session), 'needs_analysis');
-  return [...view.values()].filter((n) => n.customer_id === customerId).sort(newest);
-}
-
-/** Validate and queue a needs analysis (a new one when `id` is null) with the grade it suggests; the confirmed
- *  grade also goes to the customer file. Resolves to {errors} or {id, mutation}. */
-export function saveNeeds(session, customerId, id, raw) {
-  return serial(async () => {
-    const values = cleanNeeds(raw);
-    values.suggested_grade = suggestGrade(values).grade;
-    const errors = validateNeeds(values);
-    if (Object.keys(errors).length) {
-      return { errors };
-    }
-    const db = await userDb(session);
-    const { records, view } = await entityView(db, 'needs_analysis');
-    const recordId = id || uuid7();
-    const fields = Object.fromEntries(NEEDS_FIELDS.map((f) => [f, values[f] ?? null]));
-    const mutation = await putAll(db, 'needs_analysis', recordId, records, view.get(recordId) ? fields
-      : { customer_id: customerId, consultant_id: session.user.id, answered_at: deviceTime(), ...fields });
-    const customer = await getCustomer(session, customerId);
-    if (customer && customer.grade !== values.grade) {
-      await saveCustomer(session, customerId, { grade: values.grade });
-    }
-    syncSoon();
-    return { id: recordId, mutation };
-  });
 }
 
 /** The walk-arounds of one customer (or all), newest first. */
