@@ -39,23 +39,14 @@ export function picture(session, sha256, { alt, className = 'position-picture', 
   return frame;
 }
 
-/** Draw position `index` of the walk-around `ctx` (store.js loadWalkaround). */
-export function renderPosition(view, { session, ctx, index }) {
-  stopTicker();
-  const { walkaround, presentation } = ctx;
-  const id = walkaround.id;
-  const positions = presentation.positions;
-  const position = positions[index];
-  const code = position.code;
-  const route = `#/walkaround/${id}/${index + 1}`;
-  let progress = ctx.progress;
-  const points = orderedPoints(position, { focusTopics: ctx.focusTopics, trimId: walkaround.trim_id });
-  const timer = h('span', { class: 'walk-timer', 'data-testid': 'position-time' });
-  const totals = h('span', { class: 'muted small', 'data-testid': 'total-time' });
-  const list = h('ol', { class: 'points' });
-
+/**
+ * Count the time position `code` is on screen into `state.progress` (paused while the app is hidden), show it
+ * in `timer` and `totals`, and keep it in the draft every tick, until the person leaves `route` or a new screen
+ * stops it. Returns flush(): add the time up to now.
+ */
+function startClock(session, id, state, code, route, { timer, totals }) {
   const drawTime = () => {
-    const record = positionsRecord(progress);
+    const record = positionsRecord(state.progress);
     timer.textContent = clock(record[code] ? record[code].seconds : 0);
     totals.textContent = t('Total %(time)s', { time: clock(Object.values(record).reduce((s, p) => s + p.seconds, 0)) });
   };
@@ -63,7 +54,7 @@ export function renderPosition(view, { session, ctx, index }) {
   const flush = () => {
     const now = Date.now();
     if (document.visibilityState === 'visible') {
-      progress = addTime(progress, code, now - last);
+      state.progress = addTime(state.progress, code, now - last);
     }
     last = now;
   };
@@ -74,14 +65,14 @@ export function renderPosition(view, { session, ctx, index }) {
     }
     flush();
     drawTime();
-    saveProgress(session, id, progress);
+    saveProgress(session, id, state.progress);
   }, TICK_MS);
   const onVisibility = () => {
     if (document.visibilityState === 'visible') {
       last = Date.now(); // hidden time is not presentation time
     } else {
       flush();
-      saveProgress(session, id, progress);
+      saveProgress(session, id, state.progress);
     }
   };
   document.addEventListener('visibilitychange', onVisibility);
@@ -90,101 +81,146 @@ export function renderPosition(view, { session, ctx, index }) {
     document.removeEventListener('visibilitychange', onVisibility);
     stopTicker = () => {};
   };
+  drawTime();
+  return flush;
+}
 
-  const marksOf = (point) => (progress.positions[code] && progress.positions[code].points[point.code]) || {};
-  const pointItem = (point) => {
-    const marks = marksOf(point);
-    return h('li', { class: `point${point.match ? ' match' : ''}${marks.presented ? ' done' : ''}`,
-      'data-testid': 'point', 'data-point': point.code, 'data-match': String(point.match) },
-    h('div', { class: 'point-text' },
-      h('p', { class: 'point-topic' }, point.match
-        ? h('span', { class: 'match-tag', 'data-testid': 'match-tag' }, '★ ', t('Matches: %(topic)s', { topic: topicLabel(point.topic) }))
-        : h('span', { class: 'topic-tag' }, topicLabel(point.topic))),
-      h('p', { class: 'feature' }, localized(point.feature)),
-      localized(point.advantage) ? h('p', { class: 'advantage' }, h('span', { class: 'fab' }, t('Advantage')),
-        localized(point.advantage)) : null,
-      localized(point.benefit) ? h('p', { class: 'benefit' }, h('span', { class: 'fab' }, t('Benefit')),
-        localized(point.benefit)) : null),
-    point.picture ? picture(session, point.picture, { className: 'point-picture', testid: 'point-picture',
-      alt: localized(point.feature) }) : null,
-    h('div', { class: 'mark-buttons' }, MARKS.map((mark) => h('button', {
-      type: 'button', class: `mark mark-${mark}`, 'aria-pressed': String(Boolean(marks[mark])), 'data-mark': mark,
-      onclick: async (event) => {
-        progress = toggleMark(progress, code, point.code, mark);
-        event.currentTarget.closest('li').replaceWith(pointItem(point));
-        drawCount();
-        await saveProgress(session, id, progress);
-      },
-    }, markLabel(mark)))),
-    marks.objection ? noteInput(point, marks) : null);
+/** The talking points of position `code`, each with presented / interest / objection and a note on an
+ *  objection; every tap is kept in `state.progress` and the draft. Returns {list, count}. */
+function pointList(session, id, state, code, points) {
+  const list = h('ol', { class: 'points' });
+  const count = h('span', { class: 'muted', 'data-testid': 'presented-count' });
+  const marksOf = (point) => (state.progress.positions[code] && state.progress.positions[code].points[point.code]) || {};
+  const drawCount = () => {
+    const presented = points.filter((p) => marksOf(p).presented).length;
+    count.textContent = t('%(done)s of %(total)s presented', { done: presented, total: points.length });
   };
   const noteInput = (point, marks) => {
     const input = h('input', { type: 'text', class: 'objection-note', 'data-testid': 'objection-note',
       maxlength: NOTE_MAX, value: marks.note || '', placeholder: t('What did the customer object to?'),
       'aria-label': t('What did the customer object to?') });
     input.addEventListener('change', async () => {
-      progress = setNote(progress, code, point.code, input.value);
-      await saveProgress(session, id, progress);
+      state.progress = setNote(state.progress, code, point.code, input.value);
+      await saveProgress(session, id, state.progress);
     });
     return input;
   };
-  const count = h('span', { class: 'muted', 'data-testid': 'presented-count' });
-  const drawCount = () => {
-    const presented = points.filter((p) => marksOf(p).presented).length;
-    count.textContent = t('%(done)s of %(total)s presented', { done: presented, total: points.length });
+  const pointItem = (point) => {
+    const marks = marksOf(point);
+    return h('li', { class: `point${point.match ? ' match' : ''}${marks.presented ? ' done' : ''}`,
+      'data-testid': 'point', 'data-point': point.code, 'data-match': String(point.match) },
+    pointText(session, point),
+    h('div', { class: 'mark-buttons' }, MARKS.map((mark) => h('button', {
+      type: 'button', class: `mark mark-${mark}`, 'aria-pressed': String(Boolean(marks[mark])), 'data-mark': mark,
+      onclick: async (event) => {
+        state.progress = toggleMark(state.progress, code, point.code, mark);
+        event.currentTarget.closest('li').replaceWith(pointItem(point));
+        drawCount();
+        await saveProgress(session, id, state.progress);
+      },
+    }, markLabel(mark)))),
+    marks.objection ? noteInput(point, marks) : null);
   };
   mount(list, points.length ? points.map(pointItem)
     : h('li', { class: 'empty' }, t('No talking points for this trim here.')));
   drawCount();
-  drawTime();
+  return { list, count };
+}
 
-  const flag = (field, label, positionCode) => {
-    const state = positionCode ? (progress.positions[positionCode] || {})[field] : progress[field];
-    const box = h('input', { type: 'checkbox', id: `flag-${field}`, 'data-testid': `flag-${field}`, checked: Boolean(state) });
-    box.addEventListener('change', async () => {
-      progress = setFlag(progress, positionCode, field, box.checked);
-      await saveProgress(session, id, progress);
-    });
-    return h('label', { class: 'check-line flag', for: `flag-${field}` }, box, label);
-  };
+/** What a point says (feature → advantage → benefit, its topic marked when it matches a focus topic), and its
+ *  picture. */
+function pointText(session, point) {
+  return [h('div', { class: 'point-text' },
+    h('p', { class: 'point-topic' }, point.match
+      ? h('span', { class: 'match-tag', 'data-testid': 'match-tag' }, '★ ', t('Matches: %(topic)s', { topic: topicLabel(point.topic) }))
+      : h('span', { class: 'topic-tag' }, topicLabel(point.topic))),
+    h('p', { class: 'feature' }, localized(point.feature)),
+    localized(point.advantage) ? h('p', { class: 'advantage' }, h('span', { class: 'fab' }, t('Advantage')),
+      localized(point.advantage)) : null,
+    localized(point.benefit) ? h('p', { class: 'benefit' }, h('span', { class: 'fab' }, t('Benefit')),
+      localized(point.benefit)) : null),
+  point.picture ? picture(session, point.picture, { className: 'point-picture', testid: 'point-picture',
+    alt: localized(point.feature) }) : null];
+}
 
+/** A flag of the walk-around (`positionCode` null) or of one position, kept in `state.progress` and the draft. */
+function flagBox(session, id, state, { field, label, positionCode = null }) {
+  const value = positionCode ? (state.progress.positions[positionCode] || {})[field] : state.progress[field];
+  const box = h('input', { type: 'checkbox', id: `flag-${field}`, 'data-testid': `flag-${field}`, checked: Boolean(value) });
+  box.addEventListener('change', async () => {
+    state.progress = setFlag(state.progress, positionCode, field, box.checked);
+    await saveProgress(session, id, state.progress);
+  });
+  return h('label', { class: 'check-line flag', for: `flag-${field}` }, box, label);
+}
+
+/** Leaving position `index`: move(target) goes to another position (or 'summary') and sends what was done so
+ *  far; `next` is the button to the next position, or "Finish" on the last one. */
+function moves(session, ctx, state, index, flush) {
+  const id = ctx.walkaround.id;
+  const positions = ctx.presentation.positions;
+  const code = positions[index].code;
   const move = async (target) => {
     flush();
-    progress = { ...progress, current: target === 'summary' ? code : positions[target].code };
-    await syncProgress(session, id, progress);
+    state.progress = { ...state.progress, current: target === 'summary' ? code : positions[target].code };
+    await syncProgress(session, id, state.progress);
     location.hash = target === 'summary' ? `#/walkaround/${id}/summary` : `#/walkaround/${id}/${target + 1}`;
   };
-  const last_ = index === positions.length - 1;
-  const next = last_
+  const last = index === positions.length - 1;
+  const next = last
     ? h('button', { type: 'button', class: 'button primary', 'data-testid': 'finish-walkaround' }, t('Finish'))
     : h('button', { type: 'button', class: 'button primary', 'data-testid': 'next-position' }, t('Next position'), ' ›');
   next.addEventListener('click', async () => {
     next.disabled = true;
-    if (last_) {
+    if (last) {
       stopTicker();
       flush();
-      await finishWalkaround(session, id, progress);
+      await finishWalkaround(session, id, state.progress);
       location.hash = `#/walkaround/${id}/summary`;
     } else {
       await move(index + 1);
     }
   });
-  const covered = new Set(summarize(presentation, positionsRecord(progress), { trimId: walkaround.trim_id }).rows
+  return { move, next };
+}
+
+/** The head: back to the customer, model and trim, the clock, and a tab per position (✓ once covered). */
+function walkHead(ctx, state, index, move, clockParts) {
+  const { walkaround, presentation } = ctx;
+  const covered = new Set(summarize(presentation, positionsRecord(state.progress), { trimId: walkaround.trim_id }).rows
     .filter((row) => row.covered).map((row) => row.position.code));
+  return h('section', { class: 'card walk-head' },
+    h('div', { class: 'walk-title' },
+      h('a', { class: 'back', href: `#/customers/${walkaround.customer_id}` }, '‹ ', ctx.customer ? ctx.customer.name : ''),
+      h('span', { class: 'walk-model' }, presentation.series ? presentation.series.name : '',
+        ctx.trim ? ` · ${ctx.trim.name}` : ''),
+      h('span', { class: 'walk-clock' }, clockParts.timer, clockParts.totals)),
+    h('nav', { class: 'position-tabs', 'aria-label': t('Positions') }, presentation.positions.map((p, n) => h('button', {
+      type: 'button', class: `position-tab${n === index ? ' active' : ''}${covered.has(p.code) ? ' covered' : ''}`,
+      'aria-current': n === index ? 'step' : null, 'data-testid': `position-tab-${n + 1}`,
+      onclick: () => { if (n !== index) { move(n); } } },
+    h('span', { class: 'tab-no' }, covered.has(p.code) ? '✓' : String(n + 1)),
+    h('span', { class: 'tab-title' }, localized(p.title))))));
+}
+
+/** Draw position `index` of the walk-around `ctx` (store.js loadWalkaround). */
+export function renderPosition(view, { session, ctx, index }) {
+  stopTicker();
+  const { walkaround, presentation } = ctx;
+  const id = walkaround.id;
+  const position = presentation.positions[index];
+  const code = position.code;
+  const state = { progress: ctx.progress }; // every tap and second, kept in the draft at once
+  const clockParts = { timer: h('span', { class: 'walk-timer', 'data-testid': 'position-time' }),
+    totals: h('span', { class: 'muted small', 'data-testid': 'total-time' }) };
+  const flush = startClock(session, id, state, code, `#/walkaround/${id}/${index + 1}`, clockParts);
+  const points = orderedPoints(position, { focusTopics: ctx.focusTopics, trimId: walkaround.trim_id });
+  const { list, count } = pointList(session, id, state, code, points);
+  const { move, next } = moves(session, ctx, state, index, flush);
+  const flag = (field, label, positionCode) => flagBox(session, id, state, { field, label, positionCode });
 
   mount(view, h('div', { class: 'screen walk' },
-    h('section', { class: 'card walk-head' },
-      h('div', { class: 'walk-title' },
-        h('a', { class: 'back', href: `#/customers/${walkaround.customer_id}` }, '‹ ', ctx.customer ? ctx.customer.name : ''),
-        h('span', { class: 'walk-model' }, presentation.series ? presentation.series.name : '',
-          ctx.trim ? ` · ${ctx.trim.name}` : ''),
-        h('span', { class: 'walk-clock' }, timer, totals)),
-      h('nav', { class: 'position-tabs', 'aria-label': t('Positions') }, positions.map((p, n) => h('button', {
-        type: 'button', class: `position-tab${n === index ? ' active' : ''}${covered.has(p.code) ? ' covered' : ''}`,
-        'aria-current': n === index ? 'step' : null, 'data-testid': `position-tab-${n + 1}`,
-        onclick: () => { if (n !== index) { move(n); } } },
-      h('span', { class: 'tab-no' }, covered.has(p.code) ? '✓' : String(n + 1)),
-      h('span', { class: 'tab-title' }, localized(p.title)))))),
+    walkHead(ctx, state, index, move, clockParts),
     h('div', { class: 'walk-body' },
       h('div', { class: 'walk-side' },
         h('h1', { class: 'position-title', 'data-testid': 'position-title', 'data-code': code },
