@@ -15,14 +15,8 @@ function checkbox(id, label, checked, onChange, testid) {
   return h('label', { class: 'check-option', for: id }, box, h('span', {}, label));
 }
 
-/** Draw the details step of `ctx`. */
-export function renderDetails(view, { session, ctx }) {
-  const id = ctx.delivery.id;
-  const state = structuredClone(ctx.delivery);
-  const save = (field) => saveDelivery(session, id, { [field]: structuredClone(state[field]) });
-  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'details-error', hidden: true });
-
-  // Accessories.
+/** Accessories: each with "installed" and up to four photos, removable; a name field adds one. */
+function accessoriesCard(session, state, save) {
   const accessoryList = h('ul', { class: 'plain-list accessories' });
   const drawAccessories = () => mount(accessoryList, state.accessories.map((a, n) => {
     const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden',
@@ -62,8 +56,13 @@ export function renderDetails(view, { session, ctx }) {
       await save('accessories');
     }
   });
+  drawAccessories();
+  return h('section', { class: 'card' }, h('h2', {}, t('Accessories')), accessoryList,
+    h('div', { class: 'field inline-field' }, accessoryName, addAccessory));
+}
 
-  // What is still owed.
+/** What is still owed to the customer: a text and an optional due date each, removable. */
+function weOweCard(state, save) {
   const oweList = h('ul', { class: 'plain-list' });
   const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => h('li', { class: 'owe', 'data-testid': 'we-owe' },
     h('span', {}, w.text), w.due_date ? h('span', { class: 'muted' }, ` · ${t('due %(date)s', { date: w.due_date })}`) : null,
@@ -85,8 +84,13 @@ export function renderDetails(view, { session, ctx }) {
       await save('we_owe');
     }
   });
+  drawOwe();
+  return h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
+    h('div', { class: 'field inline-field' }, oweText, oweDate, addOwe));
+}
 
-  // Keys and odometer.
+/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). */
+function keysCard(state, save) {
   const keys = h('output', { class: 'stepper-value', 'data-testid': 'keys-count' }, String(state.keys_count));
   const stepKeys = (delta) => async () => {
     state.keys_count = Math.min(10, Math.max(0, state.keys_count + delta));
@@ -100,13 +104,53 @@ export function renderDetails(view, { session, ctx }) {
     odometer.value = String(state.odometer_km);
     await save('odometer_km');
   });
+  return h('section', { class: 'card' }, h('h2', {}, t('Keys and odometer')),
+    h('div', { class: 'field-row' },
+      h('div', { class: 'field' }, h('span', { class: 'label' }, t('Keys handed over')),
+        h('div', { class: 'stepper' },
+          h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key less'), onclick: stepKeys(-1) }, '−'),
+          keys,
+          h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
+            'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
+      h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer)));
+}
 
+/** The documents handed over, one checkbox each, kept in the order of the paper form. */
+function documentsCard(state, save) {
+  return h('section', { class: 'card' }, h('h2', {}, t('Documents handed over')),
+    h('div', { class: 'check-grid' }, DOCUMENT_CODES.map((code) => checkbox(`doc-${code}`, documentLabel(code),
+      state.documents.includes(code), async (on) => {
+        state.documents = DOCUMENT_CODES.filter((c) => (c === code ? on : state.documents.includes(c)));
+        await save('documents');
+      }, `doc-${code}`))));
+}
+
+/** The two explanations the customer must have had before signing. */
+function explainedCard(state, save) {
+  const explained = (field, label, testid) => checkbox(testid, label, state[field], async (on) => {
+    state[field] = on;
+    await save(field);
+  }, testid);
+  return h('section', { class: 'card' }, h('h2', {}, t('Explained to the customer')),
+    explained('explained_maintenance',
+      t('Maintenance and warranty explained (first service, warranty terms, roadside assistance)'),
+      'explained-maintenance'),
+    explained('explained_operation',
+      t('Operation explained (controls, warning lights, charging or fuel, tyres, emergency call)'),
+      'explained-operation'));
+}
+
+/** Draw the details step of `ctx`. */
+export function renderDetails(view, { session, ctx }) {
+  const id = ctx.delivery.id;
+  const state = structuredClone(ctx.delivery);
+  const save = (field) => saveDelivery(session, id, { [field]: structuredClone(state[field]) });
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'details-error', hidden: true });
   const notes = h('textarea', { id: 'handover-notes', rows: 3, maxlength: 2000 }, state.notes || '');
   notes.addEventListener('change', async () => {
     state.notes = notes.value;
     await save('notes');
   });
-
   const groups = applicableGroups(ctx.template, ctx.powertrain);
   const last = groups[groups.length - 1];
   const goReview = () => {
@@ -118,40 +162,13 @@ export function renderDetails(view, { session, ctx }) {
     }
   };
 
-  drawAccessories();
-  drawOwe();
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'details'),
-    h('section', { class: 'card' }, h('h2', {}, t('Documents handed over')),
-      h('div', { class: 'check-grid' }, DOCUMENT_CODES.map((code) => checkbox(`doc-${code}`, documentLabel(code),
-        state.documents.includes(code), async (on) => {
-          state.documents = DOCUMENT_CODES.filter((c) => (c === code ? on : state.documents.includes(c)));
-          await save('documents');
-        }, `doc-${code}`)))),
-    h('section', { class: 'card' }, h('h2', {}, t('Keys and odometer')),
-      h('div', { class: 'field-row' },
-        h('div', { class: 'field' }, h('span', { class: 'label' }, t('Keys handed over')),
-          h('div', { class: 'stepper' },
-            h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key less'), onclick: stepKeys(-1) }, '−'),
-            keys,
-            h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
-              'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
-        h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer))),
-    h('section', { class: 'card' }, h('h2', {}, t('Explained to the customer')),
-      checkbox('explained-maintenance', t('Maintenance and warranty explained (first service, warranty terms, roadside assistance)'),
-        state.explained_maintenance, async (on) => {
-          state.explained_maintenance = on;
-          await save('explained_maintenance');
-        }, 'explained-maintenance'),
-      checkbox('explained-operation', t('Operation explained (controls, warning lights, charging or fuel, tyres, emergency call)'),
-        state.explained_operation, async (on) => {
-          state.explained_operation = on;
-          await save('explained_operation');
-        }, 'explained-operation')),
-    h('section', { class: 'card' }, h('h2', {}, t('Accessories')), accessoryList,
-      h('div', { class: 'field inline-field' }, accessoryName, addAccessory)),
-    h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
-      h('div', { class: 'field inline-field' }, oweText, oweDate, addOwe)),
+    documentsCard(state, save),
+    keysCard(state, save),
+    explainedCard(state, save),
+    accessoriesCard(session, state, save),
+    weOweCard(state, save),
     h('section', { class: 'card' }, h('div', { class: 'field' }, h('label', { for: 'handover-notes' }, t('Notes')), notes)),
     error,
     h('div', { class: 'step-actions' },
