@@ -54,6 +54,120 @@ function field(name, control, hint) {
     control, hint ? h('p', { class: 'muted small' }, hint) : null, error) };
 }
 
+/** The form while a person fills it in, from the record `v` (empty for a new one): a Set per multi-select, a
+ *  {value} per one-of choice, the inputs of typed answers, and `confirmed`, the grade the consultant picked
+ *  (null: it follows the suggestion). */
+function formState(v) {
+  const text = (name, props = {}) => h('input', { id: `needs-${name}`, name, autocomplete: 'off', ...props,
+    value: v[name] === null || v[name] === undefined ? '' : String(v[name]) });
+  return {
+    usage: new Set(v.usage || []),
+    topics: new Set(v.focus_topics || []),
+    decider: { value: v.decision_maker || null },
+    payment: { value: v.payment || null },
+    timeline: { value: v.timeline || null },
+    model: { value: v.series_id || null },
+    confirmed: v.grade || null,
+    inputs: {
+      users: text('users', { placeholder: t('e.g. the customer and his wife') }),
+      budget_min: text('budget_min', { inputmode: 'decimal' }),
+      budget_max: text('budget_max', { inputmode: 'decimal' }),
+      current_car: text('current_car', { placeholder: t('e.g. 2016 Volkswagen Lavida') }),
+      competitors: h('input', { id: 'needs-competitors', name: 'competitors', autocomplete: 'off',
+        placeholder: t('e.g. Toyota RAV4, Honda CR-V'), value: (v.competitors || []).join('、') }),
+      notes: h('textarea', { id: 'needs-notes', name: 'notes', rows: 3 }, v.notes || ''),
+    },
+    tradeIn: h('input', { type: 'checkbox', id: 'needs-trade_in', checked: Boolean(v.trade_in) }),
+  };
+}
+
+/** What is entered, as the record's fields before cleaning (needs-rules.js cleanNeeds). */
+function entered(form) {
+  const { inputs } = form;
+  return {
+    usage: [...form.usage], users: inputs.users.value, decision_maker: form.decider.value,
+    budget_min: inputs.budget_min.value, budget_max: inputs.budget_max.value, payment: form.payment.value,
+    current_car: inputs.current_car.value, trade_in: form.tradeIn.checked, competitors: inputs.competitors.value,
+    focus_topics: [...form.topics], timeline: form.timeline.value, notes: inputs.notes.value,
+    series_id: form.model.value,
+  };
+}
+
+/** The grade the answers suggest, shown live, and the buttons that confirm it or pick another:
+ *  {suggestion, buttons, draw}. */
+function gradeChoice(form) {
+  const suggestion = h('p', { class: 'suggestion', 'data-testid': 'suggested-grade' });
+  const buttons = h('div', { class: 'grade-picker', role: 'radiogroup', id: 'confirmed-grade',
+    'aria-label': needsFieldLabel('confirmed_grade') });
+  const draw = () => {
+    const suggested = suggestGrade(cleanNeeds(entered(form))).grade;
+    const shown = form.confirmed || suggested;
+    suggestion.replaceChildren(t('Suggested grade: '), h('strong', { 'data-grade': suggested }, suggested), ' · ',
+      gradeLabel(suggested));
+    mount(buttons, CONFIRMABLE.map((code) => h('button', {
+      type: 'button', role: 'radio', class: `grade-choice grade-${code}`, 'aria-checked': String(code === shown),
+      'data-grade': code, onclick: () => { form.confirmed = code; draw(); },
+    }, h('span', { class: 'grade-code' }, code), h('span', { class: 'grade-label' }, gradeLabel(code)))));
+  };
+  return { suggestion, buttons, draw };
+}
+
+/** The fields of the form in order ({name: {error, control, element}}); a change redraws the suggested grade. */
+function needsFields(form, series, grade) {
+  const { inputs } = form;
+  const onChange = grade.draw;
+  return {
+    series_id: field('series_id', choice('series_id', series.map((s) => s.id), (id) => series.find((s) => s.id === id).name,
+      form.model, onChange)),
+    usage: field('usage', chips('usage', USAGES, usageLabel, form.usage, onChange)),
+    users: field('users', inputs.users),
+    decision_maker: field('decision_maker', choice('decision_maker', DECISION_MAKERS, deciderLabel, form.decider,
+      onChange)),
+    budget_min: field('budget_min', inputs.budget_min),
+    budget_max: field('budget_max', inputs.budget_max),
+    payment: field('payment', choice('payment', PAYMENTS, paymentLabel, form.payment, onChange)),
+    current_car: field('current_car', inputs.current_car),
+    trade_in: field('trade_in', h('label', { class: 'check-line', for: 'needs-trade_in' }, form.tradeIn,
+      t('The customer wants to trade in the current car'))),
+    competitors: field('competitors', inputs.competitors, t('Separate several models with commas.')),
+    focus_topics: field('focus_topics', chips('focus_topics', TOPICS, topicLabel, form.topics, onChange),
+      t('The walk-around shows the talking points on these topics first.')),
+    timeline: field('timeline', choice('timeline', TIMELINES, timelineLabel, form.timeline, onChange)),
+    grade: field('grade', grade.buttons),
+    notes: field('notes', inputs.notes),
+  };
+}
+
+/** An error stays until its field is changed: then it is the person's new answer, checked again on save. */
+function clearErrorsOnChange(fields) {
+  for (const [name, { error, control }] of Object.entries(fields)) {
+    const clear = () => { error.hidden = true; control.removeAttribute('aria-invalid'); };
+    control.addEventListener('input', clear);
+    control.addEventListener('click', clear);
+    if (name === 'budget_min' || name === 'budget_max') {
+      control.addEventListener('input', () => { fields.budget_max.error.hidden = true; });
+    }
+  }
+}
+
+/** Show `errors` ({field: [messages]}) under their fields and in `formError`, and take the person to the first. */
+function showErrors(form, fields, formError, errors) {
+  for (const [name, { error, control }] of Object.entries(fields)) {
+    const messages = errors[name] || [];
+    error.textContent = messages.join(' ');
+    error.hidden = !messages.length;
+    if (messages.length) { control.setAttribute('aria-invalid', 'true'); } else { control.removeAttribute('aria-invalid'); }
+  }
+  const any = Object.keys(errors).length > 0;
+  formError.textContent = any ? t('Please correct the fields marked in red.') : '';
+  formError.hidden = !any;
+  const first = Object.keys(fields).find((name) => errors[name]);
+  if (first) {
+    fields[first].element.scrollIntoView({ block: 'center' });
+    (form.inputs[first] || fields[first].control.querySelector('button') || fields[first].control).focus();
+  }
+}
+
 /** Draw the needs analysis of customer `customerId` (its latest one, or a new one) into `view`. */
 export async function renderNeedsForm(view, { session, customerId, onSaved }) {
   const [customer, existing, series] = await Promise.all([getCustomer(session, customerId), needsOf(session, customerId),
@@ -64,108 +178,27 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
     return;
   }
   const before = existing[0] || null;
-  const v = before || {};
-  const usage = new Set(v.usage || []);
-  const topics = new Set(v.focus_topics || []);
-  const decider = { value: v.decision_maker || null };
-  const payment = { value: v.payment || null };
-  const timeline = { value: v.timeline || null };
-  const model = { value: v.series_id || null };
-  let confirmed = v.grade || null; // null: follows the suggestion until the consultant picks one
-  const text = (name, props = {}) => h('input', { id: `needs-${name}`, name, autocomplete: 'off', ...props,
-    value: v[name] === null || v[name] === undefined ? '' : String(v[name]) });
-  const inputs = {
-    users: text('users', { placeholder: t('e.g. the customer and his wife') }),
-    budget_min: text('budget_min', { inputmode: 'decimal' }),
-    budget_max: text('budget_max', { inputmode: 'decimal' }),
-    current_car: text('current_car', { placeholder: t('e.g. 2016 Volkswagen Lavida') }),
-    competitors: h('input', { id: 'needs-competitors', name: 'competitors', autocomplete: 'off',
-      placeholder: t('e.g. Toyota RAV4, Honda CR-V'), value: (v.competitors || []).join('、') }),
-    notes: h('textarea', { id: 'needs-notes', name: 'notes', rows: 3 }, v.notes || ''),
-  };
-  const tradeIn = h('input', { type: 'checkbox', id: 'needs-trade_in', checked: Boolean(v.trade_in) });
-  const suggestion = h('p', { class: 'suggestion', 'data-testid': 'suggested-grade' });
-  const gradeButtons = h('div', { class: 'grade-picker', role: 'radiogroup', id: 'confirmed-grade',
-    'aria-label': needsFieldLabel('confirmed_grade') });
-
-  const entered = () => ({
-    usage: [...usage], users: inputs.users.value, decision_maker: decider.value, budget_min: inputs.budget_min.value,
-    budget_max: inputs.budget_max.value, payment: payment.value, current_car: inputs.current_car.value,
-    trade_in: tradeIn.checked, competitors: inputs.competitors.value, focus_topics: [...topics],
-    timeline: timeline.value, notes: inputs.notes.value, series_id: model.value,
-  });
-  const drawGrade = () => {
-    const suggested = suggestGrade(cleanNeeds(entered())).grade;
-    const shown = confirmed || suggested;
-    suggestion.replaceChildren(t('Suggested grade: '), h('strong', { 'data-grade': suggested }, suggested), ' · ',
-      gradeLabel(suggested));
-    mount(gradeButtons, CONFIRMABLE.map((code) => h('button', {
-      type: 'button', role: 'radio', class: `grade-choice grade-${code}`, 'aria-checked': String(code === shown),
-      'data-grade': code, onclick: () => { confirmed = code; drawGrade(); },
-    }, h('span', { class: 'grade-code' }, code), h('span', { class: 'grade-label' }, gradeLabel(code)))));
-  };
-  const fields = {
-    series_id: field('series_id', choice('series_id', series.map((s) => s.id), (id) => series.find((s) => s.id === id).name,
-      model, drawGrade)),
-    usage: field('usage', chips('usage', USAGES, usageLabel, usage, drawGrade)),
-    users: field('users', inputs.users),
-    decision_maker: field('decision_maker', choice('decision_maker', DECISION_MAKERS, deciderLabel, decider, drawGrade)),
-    budget_min: field('budget_min', inputs.budget_min),
-    budget_max: field('budget_max', inputs.budget_max),
-    payment: field('payment', choice('payment', PAYMENTS, paymentLabel, payment, drawGrade)),
-    current_car: field('current_car', inputs.current_car),
-    trade_in: field('trade_in', h('label', { class: 'check-line', for: 'needs-trade_in' }, tradeIn,
-      t('The customer wants to trade in the current car'))),
-    competitors: field('competitors', inputs.competitors, t('Separate several models with commas.')),
-    focus_topics: field('focus_topics', chips('focus_topics', TOPICS, topicLabel, topics, drawGrade),
-      t('The walk-around shows the talking points on these topics first.')),
-    timeline: field('timeline', choice('timeline', TIMELINES, timelineLabel, timeline, drawGrade)),
-    grade: field('grade', gradeButtons),
-    notes: field('notes', inputs.notes),
-  };
-  for (const input of [inputs.budget_min, inputs.budget_max]) {
-    input.addEventListener('input', drawGrade);
+  const form = formState(before || {});
+  const grade = gradeChoice(form);
+  const fields = needsFields(form, series, grade);
+  for (const input of [form.inputs.budget_min, form.inputs.budget_max]) {
+    input.addEventListener('input', grade.draw);
   }
-  for (const [name, { error, control }] of Object.entries(fields)) {
-    // An error stays until its field is changed: then it is the person's new answer, checked again on save.
-    const clear = () => { error.hidden = true; control.removeAttribute('aria-invalid'); };
-    control.addEventListener('input', clear);
-    control.addEventListener('click', clear);
-    if (name === 'budget_min' || name === 'budget_max') {
-      control.addEventListener('input', () => { fields.budget_max.error.hidden = true; });
-    }
-  }
-  drawGrade();
+  clearErrorsOnChange(fields);
+  grade.draw();
   const formError = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'needs-error', hidden: true });
   const submit = h('button', { type: 'submit', class: 'button primary', 'data-testid': 'save-needs' }, t('Save'));
   const submitWalk = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'save-needs-walk' },
     t('Save and start the walk-around'));
-
-  const showErrors = (errors) => {
-    for (const [name, { error, control }] of Object.entries(fields)) {
-      const messages = errors[name] || [];
-      error.textContent = messages.join(' ');
-      error.hidden = !messages.length;
-      if (messages.length) { control.setAttribute('aria-invalid', 'true'); } else { control.removeAttribute('aria-invalid'); }
-    }
-    const any = Object.keys(errors).length > 0;
-    formError.textContent = any ? t('Please correct the fields marked in red.') : '';
-    formError.hidden = !any;
-    const first = Object.keys(fields).find((name) => errors[name]);
-    if (first) {
-      fields[first].element.scrollIntoView({ block: 'center' });
-      (inputs[first] || fields[first].control.querySelector('button') || fields[first].control).focus();
-    }
-  };
   const save = async (then) => {
     submit.disabled = true;
     submitWalk.disabled = true;
     try {
-      const raw = entered();
+      const raw = entered(form);
       const result = await saveNeeds(session, customerId, before ? before.id : null,
-        { ...raw, grade: confirmed || suggestGrade(cleanNeeds(raw)).grade });
+        { ...raw, grade: form.confirmed || suggestGrade(cleanNeeds(raw)).grade });
       if (result.errors) {
-        showErrors(result.errors);
+        showErrors(form, fields, formError, result.errors);
         return;
       }
       onSaved(result.id, result.mutation, then);
@@ -183,13 +216,14 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
     h('form', { class: 'card form needs-form', novalidate: true,
       onsubmit: (event) => { event.preventDefault(); save('customer'); } },
     formError,
-    h('h2', {}, t('Model and use')), fields.series_id.element, fields.usage.element, fields.users.element, fields.decision_maker.element,
+    h('h2', {}, t('Model and use')), fields.series_id.element, fields.usage.element, fields.users.element,
+    fields.decision_maker.element,
     h('h2', {}, t('Budget and payment')),
     h('div', { class: 'field-pair' }, fields.budget_min.element, fields.budget_max.element),
     fields.payment.element,
     h('h2', {}, t('Current car and alternatives')), fields.current_car.element, fields.trade_in.element,
     fields.competitors.element,
     h('h2', {}, t('Interests and timing')), fields.focus_topics.element, fields.timeline.element,
-    h('h2', {}, t('Grade')), suggestion, fields.grade.element, fields.notes.element,
+    h('h2', {}, t('Grade')), grade.suggestion, fields.grade.element, fields.notes.element,
     h('div', { class: 'actions' }, submit, submitWalk))));
 }
