@@ -71,9 +71,86 @@ function driveRow(row, { mine }) {
     : h('div', { class: 'customer-row', 'data-testid': 'store-drive-row' }, content));
 }
 
+/** The fleet, a button per car with its status and who has it out; a free car chosen is `choice.car`, a taken
+ *  one is refused with `say(why)`. */
+function fleetList(session, fleet, rows, choice, say) {
+  const cars = h('ul', { class: 'vehicle-list fleet' }, fleet.cars.map((car) => {
+    const taken = holderText(session, car, rows);
+    const status = taken && car.status === 'available' ? 'out' : car.status;
+    const button = h('button', { type: 'button', class: `vehicle-choice${choice.car === car.id ? ' chosen' : ''}`,
+      'data-testid': 'fleet-car', 'data-plate': car.plate, 'data-status': status,
+      'aria-pressed': choice.car === car.id ? 'true' : 'false' },
+    h('span', { class: 'vehicle-main' }, h('strong', {}, car.description),
+      h('span', { class: 'vin' }, `${car.plate} · ${car.odometer_km} km`),
+      taken ? h('span', { class: 'muted small', 'data-testid': 'car-holder' }, taken) : null),
+    h('span', { class: `pill fleet-${status}` }, fleetStatusLabel(status)));
+    button.addEventListener('click', () => {
+      if (taken) {
+        choice.car = null;
+        say(taken);
+      } else {
+        choice.car = car.id;
+        say(null);
+      }
+      cars.querySelectorAll('.vehicle-choice').forEach((b) => {
+        const on = b === button && !taken;
+        b.classList.toggle('chosen', on);
+        b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      });
+    });
+    return h('li', {}, button);
+  }));
+  return cars;
+}
+
+/** The card that starts a drive: customer, route, kind and a free car of the fleet (`choice.car`). */
+function newDriveCard(session, { rows, fleet, customers }, choice) {
+  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'start-error', hidden: true });
+  const say = (text) => { message.textContent = text || ''; message.hidden = !text; };
+  const customer = h('select', { id: 'drive-customer', 'data-testid': 'drive-customer' },
+    h('option', { value: '' }, t('Choose a customer')),
+    customers.map((c) => h('option', { value: c.id }, c.phone ? `${c.name} · ${maskPhone(c.phone)}` : c.name)));
+  const route = h('select', { id: 'drive-route', 'data-testid': 'drive-route' },
+    fleet.routes.map((r) => h('option', { value: r.id }, `${r.name} · ${r.distance_km} km`)));
+  const kind = h('select', { id: 'drive-kind', 'data-testid': 'drive-kind' },
+    KINDS.map((k) => h('option', { value: k }, kindLabel(k))));
+  const cars = fleetList(session, fleet, rows, choice, say);
+  const start = h('button', { type: 'button', class: 'button primary wide', 'data-testid': 'drive-start' },
+    t('Start a test drive'));
+  start.addEventListener('click', async () => {
+    const car = fleet.cars.find((c) => c.id === choice.car);
+    const who = customers.find((c) => c.id === customer.value);
+    if (!who) {
+      say(t('Choose a customer.'));
+      return;
+    }
+    if (!car) {
+      say(t('Choose an available car.'));
+      return;
+    }
+    const taken = holderText(session, car, await listDrives(session));
+    if (taken) {
+      say(taken);
+      return;
+    }
+    start.disabled = true;
+    const id = await startDrive(session, { customer: who, car, route: fleet.routes.find((r) => r.id === route.value),
+      kind: kind.value });
+    location.hash = `#/test-drive/${id}/eligibility`;
+  });
+  return h('section', { class: 'card form-card' }, h('h2', {}, t('New test drive')),
+    h('div', { class: 'field-grid' },
+      h('div', { class: 'field' }, h('label', { for: 'drive-customer' }, t('Customer')), customer),
+      h('div', { class: 'field' }, h('label', { for: 'drive-route' }, t('Route')), route),
+      h('div', { class: 'field' }, h('label', { for: 'drive-kind' }, t('Kind')), kind)),
+    h('h3', {}, t('Fleet')),
+    fleet.cars.length ? cars : h('p', { class: 'empty' }, t('No test-drive cars on this tablet yet. Sync while online.')),
+    message, start);
+}
+
 /** Draw today's drives, the fleet and the form that starts a drive; returns a redraw function. */
 export async function renderTestDriveList(view, { session }) {
-  let chosenCar = null;
+  const choice = { car: null }; // the car chosen survives a redraw after a sync
   const draw = async () => {
     const [rows, fleet, customers] = await Promise.all([listDrives(session), loadFleet(session), listCustomers(session)]);
     const today = localToday();
@@ -82,75 +159,10 @@ export async function renderTestDriveList(view, { session }) {
     const open = (r) => r.drive.outcome !== 'refused' && !r.sealed;
     const mine = rows.filter((r) => r.drive.escort_id === session.user.id && (isToday(r) || open(r)));
     const others = rows.filter((r) => r.drive.escort_id !== session.user.id && isToday(r));
-    const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'start-error', hidden: true });
-    const say = (text) => { message.textContent = text || ''; message.hidden = !text; };
-    const customer = h('select', { id: 'drive-customer', 'data-testid': 'drive-customer' },
-      h('option', { value: '' }, t('Choose a customer')),
-      customers.map((c) => h('option', { value: c.id }, c.phone ? `${c.name} · ${maskPhone(c.phone)}` : c.name)));
-    const route = h('select', { id: 'drive-route', 'data-testid': 'drive-route' },
-      fleet.routes.map((r) => h('option', { value: r.id }, `${r.name} · ${r.distance_km} km`)));
-    const kind = h('select', { id: 'drive-kind', 'data-testid': 'drive-kind' },
-      KINDS.map((k) => h('option', { value: k }, kindLabel(k))));
-    const cars = h('ul', { class: 'vehicle-list fleet' }, fleet.cars.map((car) => {
-      const taken = holderText(session, car, rows);
-      const status = taken && car.status === 'available' ? 'out' : car.status;
-      const button = h('button', { type: 'button', class: `vehicle-choice${chosenCar === car.id ? ' chosen' : ''}`,
-        'data-testid': 'fleet-car', 'data-plate': car.plate, 'data-status': status,
-        'aria-pressed': chosenCar === car.id ? 'true' : 'false' },
-      h('span', { class: 'vehicle-main' }, h('strong', {}, car.description),
-        h('span', { class: 'vin' }, `${car.plate} · ${car.odometer_km} km`),
-        taken ? h('span', { class: 'muted small', 'data-testid': 'car-holder' }, taken) : null),
-      h('span', { class: `pill fleet-${status}` }, fleetStatusLabel(status)));
-      button.addEventListener('click', () => {
-        if (taken) {
-          chosenCar = null;
-          say(taken);
-        } else {
-          chosenCar = car.id;
-          say(null);
-        }
-        cars.querySelectorAll('.vehicle-choice').forEach((b) => {
-          const on = b === button && !taken;
-          b.classList.toggle('chosen', on);
-          b.setAttribute('aria-pressed', on ? 'true' : 'false');
-        });
-      });
-      return h('li', {}, button);
-    }));
-    const start = h('button', { type: 'button', class: 'button primary wide', 'data-testid': 'drive-start' },
-      t('Start a test drive'));
-    start.addEventListener('click', async () => {
-      const car = fleet.cars.find((c) => c.id === chosenCar);
-      const who = customers.find((c) => c.id === customer.value);
-      if (!who) {
-        say(t('Choose a customer.'));
-        return;
-      }
-      if (!car) {
-        say(t('Choose an available car.'));
-        return;
-      }
-      const taken = holderText(session, car, await listDrives(session));
-      if (taken) {
-        say(taken);
-        return;
-      }
-      start.disabled = true;
-      const id = await startDrive(session, { customer: who, car, route: fleet.routes.find((r) => r.id === route.value),
-        kind: kind.value });
-      location.hash = `#/test-drive/${id}/eligibility`;
-    });
     mount(view, h('div', { class: 'screen test-drives' },
       h('div', { class: 'screen-head' }, h('a', { class: 'back', href: '#/home' }, '‹ ', t('Home')),
         h('h1', {}, t('Test drives'))),
-      h('section', { class: 'card form-card' }, h('h2', {}, t('New test drive')),
-        h('div', { class: 'field-grid' },
-          h('div', { class: 'field' }, h('label', { for: 'drive-customer' }, t('Customer')), customer),
-          h('div', { class: 'field' }, h('label', { for: 'drive-route' }, t('Route')), route),
-          h('div', { class: 'field' }, h('label', { for: 'drive-kind' }, t('Kind')), kind)),
-        h('h3', {}, t('Fleet')),
-        fleet.cars.length ? cars : h('p', { class: 'empty' }, t('No test-drive cars on this tablet yet. Sync while online.')),
-        message, start),
+      newDriveCard(session, { rows, fleet, customers }, choice),
       h('section', { class: 'card' }, h('h2', {}, t('My drives today')),
         h('ul', { class: 'customer-list' }, mine.length ? mine.map((r) => driveRow(r, { mine: true }))
           : h('li', { class: 'empty' }, t('No test drives on this tablet yet.')))),
