@@ -44,13 +44,10 @@ export function logSummary(ctx, log) {
   warning ? h('p', { class: 'state state-warning', 'data-testid': 'distance-warning' }, warning) : null);
 }
 
-/** Draw the feedback-and-sign step of `ctx`. */
-export function renderFeedback(view, { session, ctx }) {
-  const id = ctx.drive.id;
-  const log = ctx.log;
-  const feedback = structuredClone({ scores: {}, overall: null, likes: '', concerns: '', competitor: '', intention: '',
-    contact_time: '', ...(log.feedback || {}), ...((ctx.draft.feedback) || {}) });
-  const remember = () => saveDraft(session, id, { feedback: structuredClone(feedback) });
+/** The customer's feedback: a score row per aspect and overall, what they liked and their concerns, the
+ *  competitor, contact time and purchase intention, each answer kept in `feedback` and the draft (`remember`).
+ *  Returns {card, rows}: the score rows show their own errors. */
+function feedbackCard(feedback, remember) {
   const rows = {};
   for (const code of FEEDBACK_ITEMS) {
     rows[code] = scoreRow(code, feedback.scores[code], (n) => { feedback.scores[code] = n; remember(); });
@@ -79,11 +76,22 @@ export function renderFeedback(view, { session, ctx }) {
       });
       return b;
     }));
+  const card = h('section', { class: 'card form-card feedback' },
+    h('h2', {}, t('Feedback of the customer')),
+    h('p', { class: 'muted small' }, t('1 = very poor, 5 = excellent. Leave out what was not tried.')),
+    FEEDBACK_ITEMS.map((code) => rows[code].wrap),
+    h('div', { class: 'overall-score' }, rows.overall.wrap),
+    h('div', { class: 'field-grid' }, text('likes', t('What they liked'), { rows: 2 }).wrap,
+      text('concerns', t('Concerns'), { rows: 2 }).wrap, text('competitor', t('Competitor compared')).wrap,
+      text('contact_time', t('Preferred contact time')).wrap),
+    h('div', { class: 'field' }, h('span', { class: 'label' }, t('Purchase intention')), intention));
+  return { card, rows };
+}
 
-  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'log-error', hidden: true });
-  const acted = () => { error.hidden = true; };
-  const factories = [];
-  let pads = [];
+/** "Sign and seal the log": the feedback checked, the escort's signature required (the customer's is optional),
+ *  then the log saved and sealed. `signing.pads` are the pads once attached; why not is said in `error`. */
+function signButton(session, ctx, { feedback, rows, error, signing }) {
+  const id = ctx.drive.id;
   const sign = h('button', { type: 'button', class: 'button primary wide seal-button', 'data-testid': 'sign-log' },
     t('Sign and seal the log'));
   sign.addEventListener('click', async () => {
@@ -93,40 +101,48 @@ export function renderFeedback(view, { session, ctx }) {
       return;
     }
     // The escort must sign the log; the customer signs the feedback when they are still there (optional).
-    const signatures = await collectSignatures(pads, error, { escort: t('The escort has not signed.') });
+    const signatures = await collectSignatures(signing.pads, error, { escort: t('The escort has not signed.') });
     if (!signatures) {
       return;
     }
     sign.disabled = true;
     try {
-      await saveLog(session, id, log.id, { feedback: clean });
-      await signLog(session, id, log.id, signatures);
-      pads.forEach((p) => p.pad.destroy());
+      await saveLog(session, id, ctx.log.id, { feedback: clean });
+      await signLog(session, id, ctx.log.id, signatures);
+      signing.pads.forEach((p) => p.pad.destroy());
       location.hash = `#/test-drive/${id}`;
     } finally {
       sign.disabled = false;
     }
   });
+  return sign;
+}
+
+/** Draw the feedback-and-sign step of `ctx`. */
+export function renderFeedback(view, { session, ctx }) {
+  const id = ctx.drive.id;
+  const log = ctx.log;
+  const feedback = structuredClone({ scores: {}, overall: null, likes: '', concerns: '', competitor: '', intention: '',
+    contact_time: '', ...(log.feedback || {}), ...((ctx.draft.feedback) || {}) });
+  const remember = () => saveDraft(session, id, { feedback: structuredClone(feedback) });
+  const { card, rows } = feedbackCard(feedback, remember);
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'log-error', hidden: true });
+  const acted = () => { error.hidden = true; };
+  const factories = [];
+  const signing = { pads: [] };
+  const sign = signButton(session, ctx, { feedback, rows, error, signing });
 
   mount(view, h('div', { class: 'screen handover test-drive' },
     driveHead(ctx, 'feedback'),
     conflictNotice(ctx),
     logSummary(ctx, log),
-    h('section', { class: 'card form-card feedback' },
-      h('h2', {}, t('Feedback of the customer')),
-      h('p', { class: 'muted small' }, t('1 = very poor, 5 = excellent. Leave out what was not tried.')),
-      FEEDBACK_ITEMS.map((code) => rows[code].wrap),
-      h('div', { class: 'overall-score' }, rows.overall.wrap),
-      h('div', { class: 'field-grid' }, text('likes', t('What they liked'), { rows: 2 }).wrap,
-        text('concerns', t('Concerns'), { rows: 2 }).wrap, text('competitor', t('Competitor compared')).wrap,
-        text('contact_time', t('Preferred contact time')).wrap),
-      h('div', { class: 'field' }, h('span', { class: 'label' }, t('Purchase intention')), intention)),
+    card,
     signerCard(session, ctx, { role: 'escort', title: t('Escort signature'), key: 'log',
       defaultName: session.user.display_name || session.user.username, pads: factories, onAct: acted }),
     signerCard(session, ctx, { role: 'customer', title: t('Customer signature (optional)'), key: 'log',
       defaultName: ctx.drive.driver_name || ctx.drive.customer_name, pads: factories, onAct: acted }),
     error,
     sign));
-  pads = factories.map((make) => make());
+  signing.pads = factories.map((make) => make());
   return null;
 }
