@@ -41,6 +41,49 @@ function field(name, label, control, hint) {
     hint ? h('p', { class: 'muted small' }, hint) : null, error) };
 }
 
+/** The inputs of the form filled with `values` and their fields ({name: {error, element}}): {inputs, fields}. */
+function customerFields(values) {
+  const inputs = {
+    name: h('input', { id: 'customer-name', name: 'name', value: values.name || '', autocomplete: 'off',
+      enterkeyhint: 'next' }),
+    phone: h('input', { id: 'customer-phone', name: 'phone', type: 'tel', inputmode: 'tel',
+      value: values.phone || '', autocomplete: 'off', enterkeyhint: 'next' }),
+    source: h('select', { id: 'customer-source', name: 'source' },
+      SOURCES.map((code) => h('option', { value: code, selected: code === (values.source || 'walk_in') },
+        sourceLabel(code)))),
+    notes: h('textarea', { id: 'customer-notes', name: 'notes', rows: 5 }, values.notes || ''),
+  };
+  const fields = {
+    name: field('name', fieldLabel('name'), inputs.name),
+    phone: field('phone', fieldLabel('phone'), inputs.phone, t('11 digits; spaces, dashes and +86 are fine.')),
+    source: field('source', fieldLabel('source'), inputs.source),
+    notes: field('notes', fieldLabel('notes'), inputs.notes),
+  };
+  return { inputs, fields };
+}
+
+/** Show `errors` ({field: [messages]}) under their fields (the grade's in `gradeError`) and in `formError`, and
+ *  focus the first input with an error. */
+function showErrors({ inputs, fields }, gradeError, formError, errors) {
+  for (const [key, { error }] of Object.entries({ ...fields, grade: { error: gradeError } })) {
+    const messages = errors[key] || [];
+    error.textContent = messages.join(' ');
+    error.hidden = !messages.length;
+    if (inputs[key] && messages.length) {
+      inputs[key].setAttribute('aria-invalid', 'true');
+    } else if (inputs[key]) {
+      inputs[key].removeAttribute('aria-invalid');
+    }
+  }
+  const any = Object.keys(errors).length > 0;
+  formError.textContent = any ? t('Please correct the fields marked in red.') : '';
+  formError.hidden = !any;
+  const first = Object.keys(inputs).find((key) => errors[key]);
+  if (first) {
+    inputs[first].focus();
+  }
+}
+
 /** Draw the form for a new customer (id null) or an existing one into `view`. */
 export async function renderCustomerForm(view, { session, id, onSaved, onCancel }) {
   const customer = id ? await getCustomer(session, id) : null;
@@ -51,44 +94,11 @@ export async function renderCustomerForm(view, { session, id, onSaved, onCancel 
   }
   const values = customer || {};
   let grade = values.grade || CUSTOMER_SCHEMA.properties.grade.default;
-  const name = h('input', { id: 'customer-name', name: 'name', value: values.name || '', autocomplete: 'off',
-    enterkeyhint: 'next' });
-  const phone = h('input', { id: 'customer-phone', name: 'phone', type: 'tel', inputmode: 'tel',
-    value: values.phone || '', autocomplete: 'off', enterkeyhint: 'next' });
-  const source = h('select', { id: 'customer-source', name: 'source' },
-    SOURCES.map((code) => h('option', { value: code, selected: code === (values.source || 'walk_in') },
-      sourceLabel(code))));
-  const notes = h('textarea', { id: 'customer-notes', name: 'notes', rows: 5 }, values.notes || '');
-  const fields = {
-    name: field('name', fieldLabel('name'), name),
-    phone: field('phone', fieldLabel('phone'), phone, t('11 digits; spaces, dashes and +86 are fine.')),
-    source: field('source', fieldLabel('source'), source),
-    notes: field('notes', fieldLabel('notes'), notes),
-  };
+  const form = customerFields(values);
+  const { name, phone, source, notes } = form.inputs;
   const gradeError = h('p', { class: 'field-error', id: 'grade-error', hidden: true });
-  const inputs = { name, phone, source, notes };
   const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'button primary' }, t('Save'));
-
-  const showErrors = (errors) => {
-    for (const [key, { error }] of Object.entries({ ...fields, grade: { error: gradeError } })) {
-      const messages = errors[key] || [];
-      error.textContent = messages.join(' ');
-      error.hidden = !messages.length;
-      if (inputs[key] && messages.length) {
-        inputs[key].setAttribute('aria-invalid', 'true');
-      } else if (inputs[key]) {
-        inputs[key].removeAttribute('aria-invalid');
-      }
-    }
-    const any = Object.keys(errors).length > 0;
-    formError.textContent = any ? t('Please correct the fields marked in red.') : '';
-    formError.hidden = !any;
-    const first = Object.keys(inputs).find((key) => errors[key]);
-    if (first) {
-      inputs[first].focus();
-    }
-  };
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -98,7 +108,7 @@ export async function renderCustomerForm(view, { session, id, onSaved, onCancel 
       const entered = { name: name.value, phone: phone.value, grade, source: source.value, notes: notes.value };
       const result = await saveCustomer(session, id, id ? entered : { ...entered, owner_id: owner });
       if (result.errors) {
-        showErrors(result.errors);
+        showErrors(form, gradeError, formError, result.errors);
         return;
       }
       onSaved(result.id, result.mutation);
@@ -113,12 +123,12 @@ export async function renderCustomerForm(view, { session, id, onSaved, onCancel 
       h('h1', {}, id ? t('Edit customer') : t('New customer'))),
     h('form', { class: 'card form', novalidate: true, onsubmit: onSubmit },
       formError,
-      fields.name.element,
-      fields.phone.element,
+      form.fields.name.element,
+      form.fields.phone.element,
       h('div', { class: 'field' }, h('span', { class: 'label' }, fieldLabel('grade')),
         gradePicker(grade, (code) => { grade = code; }), gradeError),
-      fields.source.element,
-      fields.notes.element,
+      form.fields.source.element,
+      form.fields.notes.element,
       h('div', { class: 'actions' }, submit,
         h('button', { type: 'button', class: 'button secondary', onclick: onCancel }, t('Cancel'))))));
   if (!id) {
