@@ -7,44 +7,72 @@ import { t } from '../core/i18n.js';
 import { languageSwitch } from './language-switch.js';
 import { signIn } from './session.js';
 
+/** Show `text` in an error line, or hide the line when there is none. */
+function show(element, text) {
+  element.textContent = text || '';
+  element.hidden = !text;
+}
+
+function markInvalid(input, invalid) {
+  if (invalid) {
+    input.setAttribute('aria-invalid', 'true');
+  } else {
+    input.removeAttribute('aria-invalid');
+  }
+}
+
+/** The form's inputs, error lines and button. */
+function formParts(lastUsername) {
+  const fieldError = (id) => h('p', { class: 'field-error', id, hidden: true });
+  return {
+    usernameError: fieldError('username-error'),
+    passwordError: fieldError('password-error'),
+    formError: h('p', { class: 'form-error', role: 'alert', hidden: true }),
+    username: h('input', {
+      id: 'username', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false',
+      enterkeyhint: 'next', value: lastUsername || '', 'aria-describedby': 'username-error',
+    }),
+    password: h('input', {
+      id: 'password', name: 'password', type: 'password', autocomplete: 'current-password',
+      enterkeyhint: 'go', 'aria-describedby': 'password-error',
+    }),
+    submit: h('button', { type: 'submit', class: 'button primary wide' }, t('Sign in')),
+  };
+}
+
+function clearErrors(parts) {
+  for (const element of [parts.usernameError, parts.passwordError, parts.formError]) {
+    show(element, '');
+  }
+  markInvalid(parts.username, false);
+  markInvalid(parts.password, false);
+}
+
+/** Show why the server refused the sign-in ({status, message, errors}) at its field or above the form. */
+function showRefusal(parts, { status, message, errors }) {
+  const { username, password } = parts;
+  const first = (name) => (Array.isArray(errors[name]) ? errors[name][0] : errors[name]);
+  show(parts.usernameError, first('username'));
+  show(parts.passwordError, first('password'));
+  markInvalid(username, Boolean(first('username')));
+  markInvalid(password, Boolean(first('password')));
+  if (status === 401) {
+    show(parts.formError, t('Wrong username or password.'));
+    password.select();
+  } else if (status !== 400 || (!first('username') && !first('password'))) {
+    show(parts.formError, message || t('Could not sign in. Please try again.'));
+  }
+  (first('username') ? username : password).focus();
+}
+
 /** Draw the sign-in form into `view`; `onSignedIn(session)` runs after a successful sign-in. */
 export function renderSignIn(view, { lastUsername, onSignedIn, onLanguage }) {
-  const fieldError = (id) => h('p', { class: 'field-error', id, hidden: true });
-  const usernameError = fieldError('username-error');
-  const passwordError = fieldError('password-error');
-  const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const username = h('input', {
-    id: 'username', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false',
-    enterkeyhint: 'next', value: lastUsername || '', 'aria-describedby': 'username-error',
-  });
-  const password = h('input', {
-    id: 'password', name: 'password', type: 'password', autocomplete: 'current-password',
-    enterkeyhint: 'go', 'aria-describedby': 'password-error',
-  });
-  const submit = h('button', { type: 'submit', class: 'button primary wide' }, t('Sign in'));
-
-  const show = (element, text) => {
-    element.textContent = text || '';
-    element.hidden = !text;
-  };
-  const markInvalid = (input, invalid) => {
-    if (invalid) {
-      input.setAttribute('aria-invalid', 'true');
-    } else {
-      input.removeAttribute('aria-invalid');
-    }
-  };
-  const clearErrors = () => {
-    for (const element of [usernameError, passwordError, formError]) {
-      show(element, '');
-    }
-    markInvalid(username, false);
-    markInvalid(password, false);
-  };
+  const parts = formParts(lastUsername);
+  const { username, password, submit } = parts;
 
   const onSubmit = async (event) => {
     event.preventDefault();
-    clearErrors();
+    clearErrors(parts);
     submit.disabled = true;
     submit.textContent = t('Signing in…');
     try {
@@ -53,24 +81,12 @@ export function renderSignIn(view, { lastUsername, onSignedIn, onLanguage }) {
         onSignedIn(result.session);
         return;
       }
-      const { status, message, errors } = result.error;
-      const first = (name) => (Array.isArray(errors[name]) ? errors[name][0] : errors[name]);
-      show(usernameError, first('username'));
-      show(passwordError, first('password'));
-      markInvalid(username, Boolean(first('username')));
-      markInvalid(password, Boolean(first('password')));
-      if (status === 401) {
-        show(formError, t('Wrong username or password.'));
-        password.select();
-      } else if (status !== 400 || (!first('username') && !first('password'))) {
-        show(formError, message || t('Could not sign in. Please try again.'));
-      }
-      (first('username') ? username : password).focus();
+      showRefusal(parts, result.error);
     } catch (error) {
       if (!(error instanceof OfflineError)) {
         throw error;
       }
-      show(formError, t('You are offline. The first sign-in on this tablet needs a network connection.'));
+      show(parts.formError, t('You are offline. The first sign-in on this tablet needs a network connection.'));
     } finally {
       submit.disabled = false;
       submit.textContent = t('Sign in');
@@ -84,11 +100,11 @@ export function renderSignIn(view, { lastUsername, onSignedIn, onLanguage }) {
         h('h1', {}, t('Showroom')),
         h('p', { class: 'muted' }, t('Sign in on this tablet'))),
       h('form', { class: 'form', novalidate: true, onsubmit: onSubmit },
-        formError,
+        parts.formError,
         h('div', { class: 'field' },
-          h('label', { for: 'username' }, t('Username')), username, usernameError),
+          h('label', { for: 'username' }, t('Username')), username, parts.usernameError),
         h('div', { class: 'field' },
-          h('label', { for: 'password' }, t('Password')), password, passwordError),
+          h('label', { for: 'password' }, t('Password')), password, parts.passwordError),
         submit)),
     h('div', { class: 'sign-in-foot' },
       languageSwitch(onLanguage),
