@@ -41,39 +41,13 @@ function officeCard() {
     h('a', { class: 'button primary', href: '/' }, t('Open the office pages')));
 }
 
-function customersCard() {
-  return h('a', { class: 'card entry', href: '#/customers', 'data-testid': 'customers-entry' },
-    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Customers').slice(0, 1)),
+/** The entry of a feature: its title (its first character as the icon), what it is for, a link to it. */
+function entryCard(href, testid, title, text) {
+  return h('a', { class: 'card entry', href, 'data-testid': testid },
+    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, title.slice(0, 1)),
     h('span', { class: 'entry-text' },
-      h('strong', {}, t('Customers')),
-      h('span', { class: 'muted' }, t('Find, add and grade customer files, also offline'))),
-    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
-}
-
-function handoverCard() {
-  return h('a', { class: 'card entry', href: '#/handover', 'data-testid': 'handover-entry' },
-    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Handover').slice(0, 1)),
-    h('span', { class: 'entry-text' },
-      h('strong', {}, t('Handover')),
-      h('span', { class: 'muted' }, t('Inspect the car with the customer, sign and seal, also offline'))),
-    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
-}
-
-function testDriveCard() {
-  return h('a', { class: 'card entry', href: '#/test-drive', 'data-testid': 'test-drive-entry' },
-    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Test drive').slice(0, 1)),
-    h('span', { class: 'entry-text' },
-      h('strong', {}, t('Test drive')),
-      h('span', { class: 'muted' }, t('Check the licence, sign, log the drive and the feedback, also offline'))),
-    h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
-}
-
-function walkaroundCard() {
-  return h('a', { class: 'card entry', href: '#/walkaround', 'data-testid': 'walkaround-entry' },
-    h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, t('Walk-around').slice(0, 1)),
-    h('span', { class: 'entry-text' },
-      h('strong', {}, t('Walk-around')),
-      h('span', { class: 'muted' }, t('Needs analysis and the six-position walk-around, also offline'))),
+      h('strong', {}, title),
+      h('span', { class: 'muted' }, text)),
     h('span', { class: 'entry-arrow', 'aria-hidden': 'true' }, '›'));
 }
 
@@ -141,10 +115,14 @@ export function renderHome(view, { session, status, onLanguage, onSignOut, onSig
   mount(view, h('div', { class: 'home' },
     identityCard(session),
     session.revoked ? revokedCard(onSignInAgain) : null,
-    customers ? customersCard() : null,
-    HANDOVER_ROLES.includes(session.user.role) ? handoverCard() : null,
-    WALKAROUND_ROLES.includes(session.user.role) ? walkaroundCard() : null,
-    TEST_DRIVE_ROLES.includes(session.user.role) ? testDriveCard() : null,
+    customers ? entryCard('#/customers', 'customers-entry', t('Customers'),
+      t('Find, add and grade customer files, also offline')) : null,
+    HANDOVER_ROLES.includes(session.user.role) ? entryCard('#/handover', 'handover-entry', t('Handover'),
+      t('Inspect the car with the customer, sign and seal, also offline')) : null,
+    WALKAROUND_ROLES.includes(session.user.role) ? entryCard('#/walkaround', 'walkaround-entry', t('Walk-around'),
+      t('Needs analysis and the six-position walk-around, also offline')) : null,
+    TEST_DRIVE_ROLES.includes(session.user.role) ? entryCard('#/test-drive', 'test-drive-entry', t('Test drive'),
+      t('Check the licence, sign, log the drive and the feedback, also offline')) : null,
     tabletRole ? null : officeCard(),
     syncCard(status, onOpenPanel),
     storageCard(session.storagePersistent),
