@@ -36,6 +36,7 @@ const PRECACHE = [
   '/static/js/core/sealed.js',
   '/static/js/core/signature-card.js',
   '/static/js/core/signature.js',
+  '/static/js/core/start-card.js',
   '/static/js/core/status.js',
   '/static/js/core/sw-bridge.js',
   '/static/js/core/sync.js',

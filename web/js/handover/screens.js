@@ -11,6 +11,7 @@ import { renderReview } from './review.js';
 import { renderSealed } from './sealed.js';
 import { listDeliveries, loadCatalogue, loadHandover, saveDraft, startDelivery } from './store.js';
 import { sealState } from '../core/sealed.js';
+import { startCard } from '../core/start-card.js';
 
 const STOCK = ['in_stock', 'reserved']; // a car in transit or already sold is not handed over from here
 
@@ -18,21 +19,11 @@ const STOCK = ['in_stock', 'reserved']; // a car in transit or already sold is n
 export async function renderHandoverList(view, { session }) {
   const draw = async () => {
     const [rows, customers] = await Promise.all([listDeliveries(session), listCustomers(session)]);
-    const picker = h('select', { id: 'handover-customer', 'aria-label': t('Customer') },
-      h('option', { value: '' }, t('Choose a customer')),
-      customers.map((c) => h('option', { value: c.id }, c.name)));
-    const start = h('button', { type: 'button', class: 'button primary', 'data-testid': 'handover-start' },
-      t('Start a handover'));
-    start.addEventListener('click', () => {
-      if (picker.value) {
-        location.hash = `#/handover/start/${picker.value}`;
-      }
-    });
     mount(view, h('div', { class: 'screen handovers' },
       h('div', { class: 'screen-head' }, h('a', { class: 'back', href: '#/home' }, '‹ ', t('Home')),
         h('h1', {}, t('Handovers'))),
-      h('section', { class: 'card' }, h('h2', {}, t('New handover')),
-        h('div', { class: 'field inline-field' }, picker, start)),
+      startCard({ title: t('New handover'), id: 'handover-customer', customers, label: t('Start a handover'),
+        testid: 'handover-start', route: 'handover' }),
       h('ul', { class: 'customer-list' }, rows.length ? rows.map((row) => {
         const [state, label] = sealState(row);
         return h('li', {}, h('a', { class: 'customer-row', href: `#/handover/${row.delivery.id}`,

@@ -13,6 +13,7 @@ import {
   currentPresentations, listWalkarounds, loadPresentations, loadWalkaround, saveProgress, startWalkaround,
 } from './store.js';
 import { needsOf } from '../customers/needs-store.js';
+import { startCard } from '../core/start-card.js';
 
 function notHere(view, message) {
   mount(view, h('section', { class: 'card notice' }, h('h2', {}, message),
@@ -25,21 +26,12 @@ export async function renderWalkaroundList(view, { session }) {
     const [rows, customers, presentations] = await Promise.all([
       listWalkarounds(session), listCustomers(session), loadPresentations(session)]);
     const names = new Map(customers.map((c) => [c.id, c.name]));
-    const picker = h('select', { id: 'walkaround-customer', 'aria-label': t('Customer') },
-      h('option', { value: '' }, t('Choose a customer')), customers.map((c) => h('option', { value: c.id }, c.name)));
-    const start = h('button', { type: 'button', class: 'button primary', 'data-testid': 'walkaround-new' },
-      t('Start a walk-around'));
-    start.addEventListener('click', () => {
-      if (picker.value) {
-        location.hash = `#/walkaround/start/${picker.value}`;
-      }
-    });
     const ordered = [...rows.filter((w) => w.status !== 'finished'), ...rows.filter((w) => w.status === 'finished')];
     mount(view, h('div', { class: 'screen walkarounds' },
       h('div', { class: 'screen-head' }, h('a', { class: 'back', href: '#/home' }, '‹ ', t('Home')),
         h('h1', {}, t('Walk-arounds'))),
-      h('section', { class: 'card' }, h('h2', {}, t('New walk-around')),
-        h('div', { class: 'field inline-field' }, picker, start)),
+      startCard({ title: t('New walk-around'), id: 'walkaround-customer', customers, label: t('Start a walk-around'),
+        testid: 'walkaround-new', route: 'walkaround' }),
       h('ul', { class: 'customer-list' }, ordered.length ? ordered.map((w) => {
         const p = presentations.find((x) => x.id === w.presentation_id);
         return h('li', {}, h('a', { class: 'customer-row', href: `#/walkaround/${w.id}`, 'data-testid': 'walkaround-row' },
