@@ -2,9 +2,9 @@
 // (rules.js), saved as one `put` of the changed fields. Nothing is queued while a field is invalid.
 
 import { h, mount } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { CUSTOMER_SCHEMA, fieldLabel, gradeLabel, sourceLabel } from './rules.js';
 import { getCustomer, saveCustomer } from './store.js';
-import { t } from '../core/i18n.js';
 
 const GRADES = CUSTOMER_SCHEMA.properties.grade.enum;
 const SOURCES = CUSTOMER_SCHEMA.properties.source.enum;

@@ -4,15 +4,15 @@
 // is invalid, and each error sits under its field.
 
 import { h, mount } from '../core/dom.js';
-import { gradeLabel } from './rules.js';
-import { getCustomer } from './store.js';
-import { suggestGrade } from './grading.js';
 import { t } from '../core/i18n.js';
+import { suggestGrade } from './grading.js';
 import {
   cleanNeeds, DECISION_MAKERS, deciderLabel, needsFieldLabel, PAYMENTS, paymentLabel, TIMELINES, timelineLabel,
   TOPICS, topicLabel, USAGES, usageLabel,
 } from './needs-rules.js';
 import { listSeries, needsOf, saveNeeds } from './needs-store.js';
+import { gradeLabel } from './rules.js';
+import { getCustomer } from './store.js';
 
 const CONFIRMABLE = ['H', 'A', 'B', 'C', 'N'];
 

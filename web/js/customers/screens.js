@@ -3,13 +3,13 @@
 
 import { h, mount } from '../core/dom.js';
 import { formatTime, maskPhone } from '../core/format.js';
-import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
-import { gradePicker } from './form.js';
-import { getCustomer, listCustomers, matches, saveCustomer } from './store.js';
 import { t } from '../core/i18n.js';
 import { conflictsOf } from '../core/problems.js';
-import { walkaroundCard } from '../walkaround/summary.js';
 import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
+import { walkaroundCard } from '../walkaround/summary.js';
+import { gradePicker } from './form.js';
+import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
+import { getCustomer, listCustomers, matches, saveCustomer } from './store.js';
 
 let query = ''; // the search survives a redraw after a sync and a visit to a customer
 

@@ -3,9 +3,9 @@
 
 import { enqueueMutation, openUserDb, readEntity } from '../core/db.js';
 import { buildView, diffForPut } from '../core/rebase.js';
-import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
-import { syncSoon } from '../core/sync.js';
 import { uuid7 } from '../core/record-store.js';
+import { syncSoon } from '../core/sync.js';
+import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
 
 const FIELDS = Object.keys(CUSTOMER_SCHEMA.properties);
 

@@ -5,10 +5,10 @@
 
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
+import { photoStrip } from '../core/photo-strip.js';
 import { applicableGroups, progress } from './rules.js';
 import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead } from './summary.js';
-import { photoStrip } from '../core/photo-strip.js';
 
 const CHOICES = [['ok', '✓'], ['defect', '✗'], ['na', 'N.A.']];
 const MAX_PHOTOS = 10;

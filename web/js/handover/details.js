@@ -3,11 +3,11 @@
 
 import { h, mount } from '../core/dom.js';
 import { t } from '../core/i18n.js';
-import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
+import { photoStrip } from '../core/photo-strip.js';
 import { waitingForPhotos } from './checklist.js';
+import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
 import { keepPhoto, saveDelivery } from './store.js';
 import { handoverHead } from './summary.js';
-import { photoStrip } from '../core/photo-strip.js';
 
 function checkbox(id, label, checked, onChange, testid) {
   const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });

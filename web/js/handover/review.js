@@ -4,10 +4,10 @@
 
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
+import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
 import { applicableGroups, buildSnapshot, missingBeforeSigning } from './rules.js';
 import { saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
-import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
 
 /** The signature card of `role` on this delivery: core's signatureCard, its strokes kept in the draft under
  *  signatures[role], so they survive a reload. */

@@ -1,17 +1,17 @@
 // The handover (交车) entry points: the list of deliveries on this tablet, starting one for a customer (choose
 // the vehicle), and the dispatcher that opens a delivery at its step — or read-only once it is sealed.
 
-import { getCustomer, listCustomers } from '../customers/store.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { sealState } from '../core/sealed.js';
+import { startCard } from '../core/start-card.js';
+import { getCustomer, listCustomers } from '../customers/store.js';
 import { renderChecklist } from './checklist.js';
 import { renderDetails } from './details.js';
 import { renderReview } from './review.js';
 import { renderSealed } from './sealed.js';
 import { listDeliveries, loadCatalogue, loadHandover, saveDraft, startDelivery } from './store.js';
-import { sealState } from '../core/sealed.js';
-import { startCard } from '../core/start-card.js';
 
 const STOCK = ['in_stock', 'reserved']; // a car in transit or already sold is not handed over from here
 

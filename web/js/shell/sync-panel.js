@@ -4,11 +4,11 @@
 
 import { h, mount, saveFile } from '../core/dom.js';
 import { formatTime, maskPhone } from '../core/format.js';
-import { fieldLabel } from '../customers/rules.js';
 import { t } from '../core/i18n.js';
 import { dismissProblem, exportUnsent, listProblems } from '../core/problems.js';
 import { getStatus } from '../core/status.js';
 import { syncNow } from '../core/sync.js';
+import { fieldLabel } from '../customers/rules.js';
 
 let dialog = null;
 let context = null;

@@ -6,9 +6,9 @@
 import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
+import { collectSignatures } from '../core/signature-card.js';
 import { conflictNotice, driveHead, signerCard } from './parts.js';
 import { saveDrive, signAgreement } from './store.js';
-import { collectSignatures } from '../core/signature-card.js';
 
 /** The template's clauses as readable sections (title and text in the language shown). The box scrolls, so it
  * takes the focus: a keyboard can scroll it too (named by the title `labelledBy` names). */

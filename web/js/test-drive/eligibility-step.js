@@ -5,16 +5,16 @@
 // which syncs as a refusal. The full licence number never leaves this screen: the record keeps the masked
 // number and "verified" (PIPL, domain.md §8.2).
 
-import { h, mount } from '../core/dom.js';
 import { deviceTime } from '../core/db.js';
+import { h, mount } from '../core/dom.js';
+import { localized, t } from '../core/i18n.js';
+import { photoStrip } from '../core/photo-strip.js';
 import {
   ageFromId, birthDateFromId, evaluate, LICENCE_CLASSES, maskLicence, upgradeIdNumber, validIdNumber, yearsBetween,
 } from './eligibility.js';
-import { localized, t } from '../core/i18n.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
 import { eligibilityDateErrors, localToday, reasonField, reasonLabel } from './rules.js';
 import { keepPhoto, saveDraft, saveDrive, saveLicencePhoto } from './store.js';
-import { photoStrip } from '../core/photo-strip.js';
 
 function checkbox(id, label, checked, testid) {
   const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });

@@ -5,10 +5,10 @@
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { collectSignatures } from '../core/signature-card.js';
 import { conflictNotice, driveHead, field, showErrors, signerCard } from './parts.js';
 import { distanceWarning, FEEDBACK_ITEMS, feedbackErrors, feedbackLabel, INTENTIONS, intentionLabel } from './rules.js';
 import { saveDraft, saveLog, signLog } from './store.js';
-import { collectSignatures } from '../core/signature-card.js';
 
 function scoreRow(code, value, onPick) {
   const buttons = [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', class: 'score', 'data-score': n,

@@ -7,10 +7,10 @@ import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { photoStrip } from '../core/photo-strip.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
 import { distanceWarning, endErrors, gauges, startErrors, wholeNumberField } from './rules.js';
 import { keepPhoto, returnLog, saveDraft, startLog } from './store.js';
-import { photoStrip } from '../core/photo-strip.js';
 
 const MAX_DAMAGE = 20;
 

@@ -2,8 +2,8 @@
 // refusal reasons and feedback items, field-level checks of the eligibility form and the drive log, and the
 // distance warning. The server's schemas stay the judge; these give the person the message before a sync.
 
-import { farFromRoute, parseDate, REASON_FIELD } from './eligibility.js';
 import { t } from '../core/i18n.js';
+import { farFromRoute, parseDate, REASON_FIELD } from './eligibility.js';
 
 /** The message of a refusal reason (same English sources as server/workflow/eligibility.py). */
 export function reasonLabel(code) {

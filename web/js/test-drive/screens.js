@@ -2,10 +2,10 @@
 // status, starting a drive (customer, car, route, kind) — a car that is out cannot be taken, and the screen says
 // who has it — and the dispatcher that opens a drive at its step, or read-only once refused or sealed.
 
-import { listCustomers } from '../customers/store.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime, maskPhone } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { listCustomers } from '../customers/store.js';
 import { renderAgreement } from './agreement.js';
 import { renderEligibility } from './eligibility-step.js';
 import { renderFeedback } from './feedback.js';

@@ -5,13 +5,13 @@
 
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
+import { blobUrl } from '../core/record-store.js';
 import { topicLabel } from '../customers/needs-rules.js';
 import {
   addTime, clock, MARKS, NOTE_MAX, orderedPoints, SEAT_POSITIONS, setFlag, setNote, summarize, positionsRecord,
   toggleMark,
 } from './rules.js';
 import { finishWalkaround, saveProgress, syncProgress } from './store.js';
-import { blobUrl } from '../core/record-store.js';
 
 const TICK_MS = 1000;
 let stopTicker = () => {}; // the ticker of the position on screen; a new screen stops the old one first

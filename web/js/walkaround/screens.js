@@ -2,18 +2,18 @@
 // and focus topics, defaults from the needs analysis), and the dispatcher that opens a session at its position —
 // or at its summary once it is finished.
 
-import { getCustomer, listCustomers } from '../customers/store.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { localized, t } from '../core/i18n.js';
+import { startCard } from '../core/start-card.js';
 import { TOPICS, topicLabel } from '../customers/needs-rules.js';
+import { needsOf } from '../customers/needs-store.js';
+import { getCustomer, listCustomers } from '../customers/store.js';
 import { renderPosition } from './position.js';
-import { coverageLabel, renderSummary } from './summary.js';
 import {
   currentPresentations, listWalkarounds, loadPresentations, loadWalkaround, saveProgress, startWalkaround,
 } from './store.js';
-import { needsOf } from '../customers/needs-store.js';
-import { startCard } from '../core/start-card.js';
+import { coverageLabel, renderSummary } from './summary.js';
 
 function notHere(view, message) {
   mount(view, h('section', { class: 'card notice' }, h('h2', {}, message),

@@ -4,12 +4,12 @@
 
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
-import { gradeLabel } from '../customers/rules.js';
 import { localized, t } from '../core/i18n.js';
 import { deciderLabel, paymentLabel, timelineLabel, topicLabel } from '../customers/needs-rules.js';
+import { needsOf } from '../customers/needs-store.js';
+import { gradeLabel } from '../customers/rules.js';
 import { clock, positionsRecord, summarize } from './rules.js';
 import { listWalkarounds, loadPresentations } from './store.js';
-import { needsOf } from '../customers/needs-store.js';
 
 /** "4/6 positions" for a walk-around record and its presentation ('' when the content is not here). */
 export function coverageLabel(walkaround, presentation) {
