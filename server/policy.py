@@ -84,7 +84,7 @@ def _bearer_token() -> str | None:
 
 def _return_to() -> str:
     """Where to come back after signing in: the page itself, or — for a form sent after the session ended — the
-    page the form was on (the browser keeps what was typed there, web/js/office.js)."""
+    page the form was on (the browser keeps what was typed there, web/js/office/office.js)."""
     if request.method in ("GET", "HEAD"):
         return request.full_path.rstrip("?")
     referrer = urlsplit(request.referrer or "")

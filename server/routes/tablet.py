@@ -1,6 +1,6 @@
 """The tablet PWA: its shell, service worker, manifest and translations — all public and cacheable.
 
-The shell holds no personal data: who is signed in lives in the tablet's IndexedDB (web/js/db.js), so the
+The shell holds no personal data: who is signed in lives in the tablet's IndexedDB (web/js/core/db.js), so the
 same precached shell serves every user and opens with no network.
 """
 

@@ -1,6 +1,6 @@
 """Who may test-drive: the store's rules as a table, evaluated by pure functions (no Flask, no database).
 
-The tablet runs the same rules offline (web/js/eligibility.js); both are tested against one vector file,
+The tablet runs the same rules offline (web/js/test-drive/eligibility.js); both are tested against one vector file,
 tests/fixtures/eligibility_cases.json. Sources: domain.md §3.1 (pre-drive checks), §8.3 (GB 11643 ID numbers;
 a mainland licence number *is* the ID number). Reason codes go over the wire; their labels are in
 server/vocabularies/test_drive.py.

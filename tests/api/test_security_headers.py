@@ -310,7 +310,7 @@ def template_problems(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("snippet", "bad"),
     [
-        ('<script src="/static/js/office.js" type="module"></script>', False),
+        ('<script src="/static/js/office/office.js" type="module"></script>', False),
         ('<button class="icon" hx-get="/x" aria-label="{{ _(\'Button\') }}">on=</button>', False),
         ('<meta name="htmx-config" content=\'{"selfRequestsOnly": true}\'>', False),
         ('<rect width="36" height="20" fill="{{ record.hex }}"/>', False),

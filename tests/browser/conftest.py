@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "showroom-demo"
 
-#: In-page script: the signed-in session as web/js/db.js stored it in IndexedDB.
+#: In-page script: the signed-in session as web/js/core/db.js stored it in IndexedDB.
 READ_SESSION = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('showroom');
   open.onerror = () => reject(open.error);

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 # Read through db.js itself (the same module instance the app uses).
 OUTBOX = """async () => {
-  const db = await import('/static/js/db.js');
+  const db = await import('/static/js/core/db.js');
   const session = await db.getSession();
   const userDb = await db.openUserDb(session.store.code, session.user.id);
   return { outbox: await db.readOutbox(userDb), identity: await db.syncIdentity(userDb) };
@@ -200,11 +200,11 @@ def test_tablet_rules_equal_the_published_schema(tablet_page, live_server):
     token = page.evaluate(READ_SESSION)["token"]
     status, published = live_server.api("GET", "/api/sync/v1/schema", token=token)
     assert status == 200
-    tablet = page.evaluate("async () => (await import('/static/js/customer-rules.js')).CUSTOMER_SCHEMA")
+    tablet = page.evaluate("async () => (await import('/static/js/customers/rules.js')).CUSTOMER_SCHEMA")
     assert tablet == published["entities"]["customer"]["jsonSchema"]
     verdicts = page.evaluate(
         """async () => {
-          const rules = await import('/static/js/customer-rules.js');
+          const rules = await import('/static/js/customers/rules.js');
           const check = (values) => Object.keys(rules.validateCustomer(rules.cleanCustomer(values)));
           return [check({name: '张三', phone: '+86 139-0000-1111', grade: 'H', source: 'referral'}),
                   check({name: '张三', phone: '10000000000'}), check({name: '张三', grade: 'F'}),

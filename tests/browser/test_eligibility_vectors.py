@@ -1,4 +1,4 @@
-"""The tablet's eligibility rules (web/js/eligibility.js) give the same answers as the server's
+"""The tablet's eligibility rules (web/js/test-drive/eligibility.js) give the same answers as the server's
 (server/workflow/eligibility.py): both run every vector of tests/fixtures/eligibility_cases.json, here in real
 Chromium by importing the module into a page, so a drive refused offline is refused for the same reasons online.
 """
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "eligibility_cases.json"
 
 RUN = """async (vectors) => {
-  const m = await import('/static/js/eligibility.js');
+  const m = await import('/static/js/test-drive/eligibility.js');
   return {
     ids: vectors.id_numbers.map((v) => m.validIdNumber(v.number, v.today)),
     cases: vectors.cases.map((c) => m.evaluate({ ...vectors.defaults, ...(c.rules || {}) }, c.input, c.today)),
@@ -44,5 +44,5 @@ def test_every_vector_gives_the_servers_answer(tablet_page):
     assert not wrong_distances, wrong_distances
     # Every refusal reason appears in at least one vector, alone or with others.
     seen = {code for c in vectors["cases"] for code in c["expect"]}
-    known = set(tablet_page.evaluate("async () => (await import('/static/js/eligibility.js')).REASONS"))
+    known = set(tablet_page.evaluate("async () => (await import('/static/js/test-drive/eligibility.js')).REASONS"))
     assert known - {"other"} <= seen, known - seen  # `other` is the escort's own choice, never computed

@@ -161,7 +161,7 @@ def test_a_whole_handover_offline_is_sealed_and_its_pdf_verifies(
     assert run["ok"], run
     assert state == "ready", state
     rejections = page.evaluate(
-        "async () => { const db = await import('/static/js/db.js'); const s = await db.getSession();"
+        "async () => { const db = await import('/static/js/core/db.js'); const s = await db.getSession();"
         " return (await db.readRejections(await db.openUserDb(s.store.code, s.user.id))).length; }"
     )
     assert rejections == 0

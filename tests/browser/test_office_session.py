@@ -1,6 +1,6 @@
 """An office session that ends in the middle of a form (idle time, sign-out elsewhere) loses nothing typed.
 
-The session ends on the server (the hardening issue); the browser (web/js/office.js) keeps what was typed in the
+The session ends on the server (the hardening issue); the browser (web/js/office/office.js) keeps what was typed in the
 form being sent, and after signing in again the person is back on that page with the values in the form.
 """
 

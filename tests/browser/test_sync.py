@@ -17,14 +17,14 @@ from .conftest import DEMO_PASSWORD, sign_in_tablet, sync_now
 
 pytestmark = pytest.mark.browser
 
-SESSION = "async () => (await import('/static/js/db.js')).getSession()"
+SESSION = "async () => (await import('/static/js/core/db.js')).getSession()"
 
 
 def with_db(page, body: str, arg=None):
-    """Run `body` in the page with `db` (web/js/db.js, the module instance the app uses), `userDb` (this user's
+    """Run `body` in the page with `db` (web/js/core/db.js, the module instance the app uses), `userDb` (this user's
     database) and `arg`; returns what `body` returns."""
     return page.evaluate(
-        f"async (arg) => {{ const db = await import('/static/js/db.js'); "
+        f"async (arg) => {{ const db = await import('/static/js/core/db.js'); "
         f"const session = await db.getSession(); "
         f"const userDb = await db.openUserDb(session.store.code, session.user.id); {body} }}",
         arg,
@@ -212,7 +212,7 @@ def test_first_sync_pulls_page_by_page_with_progress(tablet_page, live_server, s
     sign_in_tablet(page)
     page.evaluate(
         """async () => {
-          const status = await import('/static/js/status.js');
+          const status = await import('/static/js/core/status.js');
           window.__progress = [];
           status.onStatus((s) => { if (s.progress) window.__progress.push(s.progress); });
         }"""

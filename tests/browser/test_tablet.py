@@ -2,7 +2,7 @@
 sign-out, a token revoked on the server, and user-controlled updates.
 
 Expected texts are read from the catalogues the server serves (/i18n/<lang>.json), falling back to the English
-source exactly as web/js/i18n.js does, so these tests check what a person sees whether or not a string has been
+source exactly as web/js/core/i18n.js does, so these tests check what a person sees whether or not a string has been
 translated yet.
 """
 

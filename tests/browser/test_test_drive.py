@@ -216,7 +216,7 @@ def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
 
     # A change of this drive the server refuses is shown on the drive's own screen (and kept, in the sync panel).
     page.evaluate(
-        """async (id) => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+        """async (id) => { const m = await import('/static/js/core/db.js'); const s = await m.getSession();
         const db = await m.openUserDb(s.store.code, s.user.id);
         await m.enqueueMutation(db, 'put', { entity: 'test_drive', id, set: { driver_phone: '12345' },
           base: { driver_phone: 0 } }); }""",

@@ -150,13 +150,13 @@ def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_
     page.get_by_test_id("check-eligibility").click()
     expect(page).to_have_url(re.compile(r"/agreement$"))
     outbox = page.evaluate(
-        "async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();"
+        "async () => { const m = await import('/static/js/core/db.js'); const s = await m.getSession();"
         " const db = await m.openUserDb(s.store.code, s.user.id);"
         " return (await db.getAll('outbox')).filter((x) => x.args.entity === 'licence_photo').map((x) => x.args.set); }"
     )
     assert len(outbox) == 1 and outbox[0]["consent"] is True and re.fullmatch(r"[0-9a-f]{64}", outbox[0]["photo"])
     sha = outbox[0]["photo"]
-    has_blob = """async (sha) => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+    has_blob = """async (sha) => { const m = await import('/static/js/core/db.js'); const s = await m.getSession();
       return Boolean(await m.getBlob(await m.openUserDb(s.store.code, s.user.id), sha)); }"""
     assert page.evaluate(has_blob, sha)  # kept on the tablet until the server has it
     tablet_context.set_offline(False)

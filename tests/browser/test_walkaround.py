@@ -89,7 +89,7 @@ def fill_needs(page) -> None:
 
 
 OUTBOX = """async () => {
-  const db = await import('/static/js/db.js');
+  const db = await import('/static/js/core/db.js');
   const s = await db.getSession();
   return db.readOutbox(await db.openUserDb(s.store.code, s.user.id));
 }"""
@@ -315,7 +315,7 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
     run = sync_now(page)
     assert run["ok"], run
     rejections = page.evaluate(
-        "async () => { const db = await import('/static/js/db.js'); const s = await db.getSession();"
+        "async () => { const db = await import('/static/js/core/db.js'); const s = await db.getSession();"
         " return (await db.readRejections(await db.openUserDb(s.store.code, s.user.id))); }"
     )
     server = live_server.pull_all("manager")
@@ -396,14 +396,14 @@ def test_content_authored_in_the_office_with_a_picture_is_shown_on_the_tablet_of
 
     sign_in_tablet(page)  # the first sync pulls the new version and downloads its pictures
     stored = page.evaluate(
-        """async (sha) => { const db = await import('/static/js/db.js'); const s = await db.getSession();
+        """async (sha) => { const db = await import('/static/js/core/db.js'); const s = await db.getSession();
         const u = await db.openUserDb(s.store.code, s.user.id); const b = await db.getBlob(u, sha);
         return b ? { size: b.size, type: b.type, uploaded: b.uploaded } : null; }""",
         new_picture,
     )
     assert stored and stored["size"] > 0 and stored["uploaded"] is True and stored["type"].startswith("image/")
     versions = page.evaluate(
-        """async (series) => { const db = await import('/static/js/db.js'); const s = await db.getSession();
+        """async (series) => { const db = await import('/static/js/core/db.js'); const s = await db.getSession();
         const u = await db.openUserDb(s.store.code, s.user.id);
         return (await db.readRecords(u, 'presentation/')).filter((p) => p.series_id === series)
           .map((p) => p.content_version).sort(); }""",
@@ -426,8 +426,8 @@ def test_content_authored_in_the_office_with_a_picture_is_shown_on_the_tablet_of
 
 
 FETCH_PULLED = """async (fake) => {
-  const db = await import('/static/js/db.js');
-  const sync = await import('/static/js/sync.js');
+  const db = await import('/static/js/core/db.js');
+  const sync = await import('/static/js/core/sync.js');
   const s = await db.getSession();
   const u = await db.openUserDb(s.store.code, s.user.id);
   if (fake) {
@@ -517,7 +517,7 @@ def test_a_new_prospect_gets_a_needs_analysis_and_a_walk_around_offline_and_all_
     run = sync_now(page)
     assert run["ok"], run
     rejections = page.evaluate(
-        "async () => { const db = await import('/static/js/db.js'); const s = await db.getSession();"
+        "async () => { const db = await import('/static/js/core/db.js'); const s = await db.getSession();"
         " return (await db.readRejections(await db.openUserDb(s.store.code, s.user.id))); }"
     )
     assert not rejections, [(r["args"]["entity"], r["error"]) for r in rejections]

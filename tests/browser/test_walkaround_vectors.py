@@ -1,5 +1,5 @@
-"""The tablet computes what the server computes: web/js/grading.js (the grade a needs analysis suggests) and
-walkaround-rules.js (the summary of a walk-around) run in Chromium against the vector files the server's
+"""The tablet computes what the server computes: web/js/customers/grading.js (the grade a needs analysis suggests)
+and web/js/walkaround/rules.js (the summary of a walk-around) run in Chromium against the vector files the server's
 grading.py and summarise are tested with (tests/fixtures/), and grading.js against the server's function itself on
 inputs the file does not list."""
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 CASES = json.loads((Path(__file__).parents[1] / "fixtures" / "grade_cases.json").read_text(encoding="utf-8"))["cases"]
 SUGGEST = """async (cases) => {
-  const { suggestGrade } = await import('/static/js/grading.js');
+  const { suggestGrade } = await import('/static/js/customers/grading.js');
   return cases.map((answers) => suggestGrade(answers));
 }"""
 
@@ -54,7 +54,7 @@ SUMMARY = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "walkaround_summary_cases.json").read_text(encoding="utf-8")
 )
 SUMMARIZE = """async ({ presentation, cases }) => {
-  const { summarize } = await import('/static/js/walkaround-rules.js');
+  const { summarize } = await import('/static/js/walkaround/rules.js');
   const item = (r) => ({ position: r.position.code, point: r.point.code, note: r.note });
   return cases.map((c) => {
     const s = summarize(presentation, c.positions, { trimId: c.trim_id });

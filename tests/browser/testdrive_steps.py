@@ -71,11 +71,11 @@ def fill_gauges(page, prefix: str, value: str) -> None:
 
 #: In-page: everything this user's database holds that could carry a licence number (outbox, acked, drafts,
 #: records), as one JSON text; and how many rejections are stored.
-DUMP_IDB = """async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+DUMP_IDB = """async () => { const m = await import('/static/js/core/db.js'); const s = await m.getSession();
   const db = await m.openUserDb(s.store.code, s.user.id);
   const stores = ['outbox', 'acked', 'drafts', 'records'];
   return JSON.stringify(await Promise.all(stores.map((name) => db.getAll(name)))); }"""
-REJECTIONS = """async () => { const m = await import('/static/js/db.js'); const s = await m.getSession();
+REJECTIONS = """async () => { const m = await import('/static/js/core/db.js'); const s = await m.getSession();
   return (await m.readRejections(await m.openUserDb(s.store.code, s.user.id))).map((r) => r.error); }"""
 
 

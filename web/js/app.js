@@ -1,28 +1,27 @@
 // The tablet app: boots from IndexedDB (so it opens with no network), draws the header badge, routes between
 // screens by the URL hash inside /tablet/, starts the sync loop, and owns the update banner and the toast.
 
-import { renderCustomerForm } from './customer-form.js';
-import { renderCustomer, renderCustomerList } from './customers-screen.js';
-import { renderHandover, renderHandoverList, renderHandoverStart } from './handover-screens.js';
-import { renderTestDrive, renderTestDriveList } from './testdrive-screens.js';
-import { renderNeedsForm } from './needs-form.js';
-import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround-screens.js';
-import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './db.js';
-import { h, mount } from './dom.js';
-import {
-  CUSTOMER_ROLES, HANDOVER_ROLES, renderHome, TEST_DRIVE_ROLES, updateHomeStatus, WALKAROUND_ROLES,
-} from './home-screen.js';
-import { language, setLanguage, t } from './i18n.js';
+import { getDevicePrefs, getSession, pendingCount, setDevicePrefs, updateSession } from './core/db.js';
+import { h, mount } from './core/dom.js';
+import { language, setLanguage, t } from './core/i18n.js';
+import { countProblems } from './core/problems.js';
+import { CUSTOMER_ROLES, HANDOVER_ROLES, TEST_DRIVE_ROLES, WALKAROUND_ROLES } from './core/roles.js';
+import { getStatus, onStatus, setStatus, watchConnection } from './core/status.js';
+import { applyUpdate, registerServiceWorker } from './core/sw-bridge.js';
+import { onSynced, startSync, stopSync } from './core/sync.js';
+import { renderHome, updateHomeStatus } from './shell/home.js';
 import {
   forgetRevokedSession, refreshProfile, saveLanguage, signOut, storagePersisted,
-} from './session.js';
-import { renderSignIn } from './sign-in-screen.js';
-import { countProblems } from './problems.js';
-import { getStatus, onStatus, setStatus, watchConnection } from './status.js';
-import { applyUpdate, registerServiceWorker } from './sw-bridge.js';
-import { drawBadge } from './sync-badge.js';
-import { openSyncPanel, refreshSyncPanel } from './sync-panel.js';
-import { onSynced, startSync, stopSync } from './sync.js';
+} from './shell/session.js';
+import { renderSignIn } from './shell/sign-in.js';
+import { drawBadge } from './shell/sync-badge.js';
+import { openSyncPanel, refreshSyncPanel } from './shell/sync-panel.js';
+import { renderCustomerForm } from './customers/form.js';
+import { renderNeedsForm } from './customers/needs-form.js';
+import { renderCustomer, renderCustomerList } from './customers/screens.js';
+import { renderHandover, renderHandoverList, renderHandoverStart } from './handover/screens.js';
+import { renderTestDrive, renderTestDriveList } from './test-drive/screens.js';
+import { renderWalkaround, renderWalkaroundList, renderWalkaroundStart } from './walkaround/screens.js';
 
 const view = document.getElementById('view');
 let screen = view; // this navigation's own element in #view (see route())
@@ -191,58 +190,44 @@ function showHome() {
   });
 }
 
-async function showCustomers() {
+/** Draw a screen that redraws itself after a sync: `render` resolves to its redraw function (or null), which is
+ *  kept only while the person is still on the screen it was drawn for. */
+async function showRedrawn(render, props = {}) {
   const shown = location.hash;
-  const draw = await renderCustomerList(screen, { session });
-  if (location.hash === shown) {
+  const draw = await render(screen, { session, ...props });
+  if (draw && location.hash === shown) {
     redraw = draw;
   }
 }
 
-async function showCustomer(id) {
-  const shown = location.hash;
-  const draw = await renderCustomer(screen, { session, id, onSaved: saved });
-  if (location.hash === shown) {
-    redraw = draw;
-  }
+function showCustomers() {
+  return showRedrawn(renderCustomerList);
 }
 
-async function showHandovers() {
-  const shown = location.hash;
-  const draw = await renderHandoverList(screen, { session });
-  if (location.hash === shown) {
-    redraw = draw;
-  }
+function showCustomer(id) {
+  return showRedrawn(renderCustomer, { id, onSaved: saved });
+}
+
+function showHandovers() {
+  return showRedrawn(renderHandoverList);
 }
 
 function showHandoverStart(customerId) {
   renderHandoverStart(screen, { session, customerId });
 }
 
-async function showHandover(id, step) {
-  const shown = location.hash;
+function showHandover(id, step) {
   // Only a sealed delivery redraws after a sync (its document state); a form never changes under a person.
-  const draw = await renderHandover(screen, { session, id, step });
-  if (draw && location.hash === shown) {
-    redraw = draw;
-  }
+  return showRedrawn(renderHandover, { id, step });
 }
 
-async function showTestDrives() {
-  const shown = location.hash;
-  const draw = await renderTestDriveList(screen, { session });
-  if (location.hash === shown) {
-    redraw = draw;
-  }
+function showTestDrives() {
+  return showRedrawn(renderTestDriveList);
 }
 
-async function showTestDrive(id, step) {
-  const shown = location.hash;
+function showTestDrive(id, step) {
   // A finished drive redraws after a sync (its document state); a step redraws only its conflict notice.
-  const draw = await renderTestDrive(screen, { session, id, step });
-  if (draw && location.hash === shown) {
-    redraw = draw;
-  }
+  return showRedrawn(renderTestDrive, { id, step });
 }
 
 function showNeeds(customerId) {
@@ -257,12 +242,8 @@ function showNeeds(customerId) {
   });
 }
 
-async function showWalkarounds() {
-  const shown = location.hash;
-  const draw = await renderWalkaroundList(screen, { session });
-  if (location.hash === shown) {
-    redraw = draw;
-  }
+function showWalkarounds() {
+  return showRedrawn(renderWalkaroundList);
 }
 
 function showWalkaroundStart(customerId) {

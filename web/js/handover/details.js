@@ -1,0 +1,179 @@
+// The rest of the handover form: accessories (installed, with a photo), documents handed over, keys, odometer,
+// the two explanations, what is still owed to the customer, and notes. Every change is a local `put` at once.
+
+import { h, mount } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { photoStrip } from '../core/photo-strip.js';
+import { waitingForPhotos } from './checklist.js';
+import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
+import { keepPhoto, saveDelivery } from './store.js';
+import { handoverHead } from './summary.js';
+
+function checkbox(id, label, checked, onChange, testid) {
+  const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });
+  box.addEventListener('change', () => onChange(box.checked));
+  return h('label', { class: 'check-option', for: id }, box, h('span', {}, label));
+}
+
+/** Accessories: each with "installed" and up to four photos, removable; a name field adds one. */
+function accessoriesCard(session, state, save) {
+  const accessoryList = h('ul', { class: 'plain-list accessories' });
+  const drawAccessories = () => mount(accessoryList, state.accessories.map((a, n) => {
+    const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden',
+      id: `accessory-photo-${n}`, 'data-testid': 'accessory-photo-input' });
+    camera.addEventListener('change', async () => {
+      if (camera.files && camera.files[0]) {
+        a.photos = [...a.photos, await keepPhoto(session, camera.files[0])].slice(0, 4);
+        drawAccessories();
+        await save('accessories');
+      }
+    });
+    const remove = h('button', { type: 'button', class: 'button danger small-button' }, t('Remove'));
+    remove.addEventListener('click', async () => {
+      state.accessories.splice(n, 1);
+      drawAccessories();
+      await save('accessories');
+    });
+    return h('li', { class: 'accessory', 'data-testid': 'accessory' },
+      h('strong', {}, a.name),
+      checkbox(`accessory-installed-${n}`, t('Installed'), a.installed, async (on) => {
+        a.installed = on;
+        await save('accessories');
+      }, 'accessory-installed'),
+      photoStrip(session, a.photos),
+      h('label', { class: 'button secondary small-button', for: camera.id }, t('Photo')), camera, remove);
+  }));
+  const accessoryName = h('input', { type: 'text', id: 'accessory-name', maxlength: 80,
+    placeholder: t('e.g. dash camera, window film') });
+  const addAccessory = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'add-accessory' },
+    '+ ', t('Add'));
+  addAccessory.addEventListener('click', async () => {
+    const name = accessoryName.value.trim();
+    if (name) {
+      state.accessories.push({ name, installed: true, photos: [] });
+      accessoryName.value = '';
+      drawAccessories();
+      await save('accessories');
+    }
+  });
+  drawAccessories();
+  return h('section', { class: 'card' }, h('h2', {}, t('Accessories')), accessoryList,
+    h('div', { class: 'field inline-field' }, accessoryName, addAccessory));
+}
+
+/** What is still owed to the customer: a text and an optional due date each, removable. */
+function weOweCard(state, save) {
+  const oweList = h('ul', { class: 'plain-list' });
+  const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => h('li', { class: 'owe', 'data-testid': 'we-owe' },
+    h('span', {}, w.text), w.due_date ? h('span', { class: 'muted' }, ` · ${t('due %(date)s', { date: w.due_date })}`) : null,
+    h('button', { type: 'button', class: 'button danger small-button', onclick: async () => {
+      state.we_owe.splice(n, 1);
+      drawOwe();
+      await save('we_owe');
+    } }, t('Remove')))));
+  const oweText = h('input', { type: 'text', id: 'we-owe-text', maxlength: 200, placeholder: t('e.g. floor mats arrive next week') });
+  const oweDate = h('input', { type: 'date', id: 'we-owe-date', 'aria-label': t('Due date') });
+  const addOwe = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'add-we-owe' }, '+ ', t('Add'));
+  addOwe.addEventListener('click', async () => {
+    const text = oweText.value.trim();
+    if (text) {
+      state.we_owe.push({ text, due_date: oweDate.value || null });
+      oweText.value = '';
+      oweDate.value = '';
+      drawOwe();
+      await save('we_owe');
+    }
+  });
+  drawOwe();
+  return h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
+    h('div', { class: 'field inline-field' }, oweText, oweDate, addOwe));
+}
+
+/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). */
+function keysCard(state, save) {
+  const keys = h('output', { class: 'stepper-value', 'data-testid': 'keys-count' }, String(state.keys_count));
+  const stepKeys = (delta) => async () => {
+    state.keys_count = Math.min(10, Math.max(0, state.keys_count + delta));
+    keys.textContent = String(state.keys_count);
+    await save('keys_count');
+  };
+  const odometer = h('input', { type: 'text', id: 'odometer', inputmode: 'numeric', value: String(state.odometer_km),
+    'aria-label': t('Odometer (km)') });
+  odometer.addEventListener('change', async () => {
+    state.odometer_km = wholeNumber(odometer.value, 0, 100_000);
+    odometer.value = String(state.odometer_km);
+    await save('odometer_km');
+  });
+  return h('section', { class: 'card' }, h('h2', {}, t('Keys and odometer')),
+    h('div', { class: 'field-row' },
+      h('div', { class: 'field' }, h('span', { class: 'label' }, t('Keys handed over')),
+        h('div', { class: 'stepper' },
+          h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key less'), onclick: stepKeys(-1) }, '−'),
+          keys,
+          h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
+            'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
+      h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer)));
+}
+
+/** The documents handed over, one checkbox each, kept in the order of the paper form. */
+function documentsCard(state, save) {
+  return h('section', { class: 'card' }, h('h2', {}, t('Documents handed over')),
+    h('div', { class: 'check-grid' }, DOCUMENT_CODES.map((code) => checkbox(`doc-${code}`, documentLabel(code),
+      state.documents.includes(code), async (on) => {
+        state.documents = DOCUMENT_CODES.filter((c) => (c === code ? on : state.documents.includes(c)));
+        await save('documents');
+      }, `doc-${code}`))));
+}
+
+/** The two explanations the customer must have had before signing. */
+function explainedCard(state, save) {
+  const explained = (field, label, testid) => checkbox(testid, label, state[field], async (on) => {
+    state[field] = on;
+    await save(field);
+  }, testid);
+  return h('section', { class: 'card' }, h('h2', {}, t('Explained to the customer')),
+    explained('explained_maintenance',
+      t('Maintenance and warranty explained (first service, warranty terms, roadside assistance)'),
+      'explained-maintenance'),
+    explained('explained_operation',
+      t('Operation explained (controls, warning lights, charging or fuel, tyres, emergency call)'),
+      'explained-operation'));
+}
+
+/** Draw the details step of `ctx`. */
+export function renderDetails(view, { session, ctx }) {
+  const id = ctx.delivery.id;
+  const state = structuredClone(ctx.delivery);
+  const save = (field) => saveDelivery(session, id, { [field]: structuredClone(state[field]) });
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'details-error', hidden: true });
+  const notes = h('textarea', { id: 'handover-notes', rows: 3, maxlength: 2000 }, state.notes || '');
+  notes.addEventListener('change', async () => {
+    state.notes = notes.value;
+    await save('notes');
+  });
+  const groups = applicableGroups(ctx.template, ctx.powertrain);
+  const last = groups[groups.length - 1];
+  const goReview = () => {
+    const waiting = waitingForPhotos(ctx.draft.pendingDefects);
+    error.textContent = waiting ? t('Take a photo of each defect: %(codes)s', { codes: waiting }) : '';
+    error.hidden = !waiting;
+    if (!waiting) {
+      location.hash = `#/handover/${id}/review`;
+    }
+  };
+
+  mount(view, h('div', { class: 'screen handover' },
+    handoverHead(ctx, 'details'),
+    documentsCard(state, save),
+    keysCard(state, save),
+    explainedCard(state, save),
+    accessoriesCard(session, state, save),
+    weOweCard(state, save),
+    h('section', { class: 'card' }, h('div', { class: 'field' }, h('label', { for: 'handover-notes' }, t('Notes')), notes)),
+    error,
+    h('div', { class: 'step-actions' },
+      h('a', { class: 'button secondary', href: `#/handover/${id}/check/${last.code}` }, '‹ ', t('Inspection')),
+      h('button', { type: 'button', class: 'button primary', 'data-testid': 'next-step', onclick: goReview },
+        t('Review and sign'), ' ›'))));
+  return null;
+}

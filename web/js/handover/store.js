@@ -1,0 +1,161 @@
+// Deliveries (交车) on this tablet: read as the view (server truth + pending mutations, rebase.js) plus a local
+// draft (drafts store: the step, ✗ answers still waiting for their photo, signature strokes, what was sealed);
+// written as `put` and `sign` mutations to the outbox. Screens call these; they never talk to IndexedDB or the
+// network (the sealed PDF is fetched by core/sealed.js).
+
+import { contentHash, canonicalJson, sha256Hex } from '../core/canonical.js';
+import {
+  deviceTime, enqueueMutation, getDraft, readEntity, readRecords, saveBlob, updateDraft,
+} from '../core/db.js';
+import { buildView } from '../core/rebase.js';
+import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
+import { syncSoon } from '../core/sync.js';
+import { keepPhoto, live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
+
+export { keepPhoto };
+
+const serial = serialQueue();
+
+const draftKey = (id) => `delivery/${id}`;
+const byId = (records) => new Map(records.map((r) => [r.id, r]));
+
+/** Vehicles (with series, trim, colour, powertrain and description), templates and the current template. */
+export async function loadCatalogue(session) {
+  const db = await userDb(session);
+  const [vehicles, trims, series, colours, templates] = await Promise.all(
+    ['vehicle', 'trim', 'series', 'colour', 'checklist_template'].map(async (e) => live(await readRecords(db, `${e}/`))),
+  );
+  const [trimOf, seriesOf, colourOf] = [byId(trims), byId(series), byId(colours)];
+  const shown = vehicles.map((v) => {
+    const trim = trimOf.get(v.trim_id);
+    const s = trim && seriesOf.get(trim.series_id);
+    const colour = colourOf.get(v.colour_id);
+    return { ...v, trim, series: s, colour, powertrain: trim ? trim.powertrain : null,
+      description: vehicleDescription(s, trim, colour) };
+  }).sort((a, b) => a.description.localeCompare(b.description) || a.vin.localeCompare(b.vin));
+  const current = templates.filter((tpl) => tpl.key === 'delivery')
+    .sort((a, b) => b.template_version - a.template_version)[0] || null;
+  return { vehicles: shown, templates: byId(templates), template: current };
+}
+
+async function deliveryView(db) {
+  const { records, mutations } = await readEntity(db, 'delivery');
+  return { records, mutations, view: buildView(records, mutations) };
+}
+
+function sealOf(id, draft, mutations, documents) {
+  const document = documents.filter((d) => d.record_id === id && d.entity === 'delivery')
+    .sort((a, b) => (b.version || 0) - (a.version || 0))[0] || null;
+  const sign = mutations.find((m) => m.name === 'sign' && m.args.id === id);
+  const sealed = draft.sealed || (sign && { contentHash: sign.args.contentHash, snapshot: sign.args.snapshot,
+    signedAt: sign.args.signedAt, signatures: sign.args.signatures })
+    || (document && { contentHash: document.contentHash }) || null;
+  return { sealed, document };
+}
+
+/** Everything a handover screen needs, or null when this delivery is not on the tablet. */
+export async function loadHandover(session, id) {
+  const db = await userDb(session);
+  const [{ mutations, view }, draft, documents, catalogue] = await Promise.all([
+    deliveryView(db), getDraft(db, draftKey(id)), readRecords(db, 'document/'), loadCatalogue(session),
+  ]);
+  const delivery = view.get(id);
+  if (!delivery) {
+    return null;
+  }
+  const vehicle = catalogue.vehicles.find((v) => v.id === delivery.vehicle_id) || null;
+  return { delivery, draft, ...sealOf(id, draft, mutations, live(documents)),
+    template: catalogue.templates.get(delivery.template_id) || null, vehicle,
+    powertrain: vehicle ? vehicle.powertrain : null };
+}
+
+/** Every delivery on this tablet, newest first, each with {sealed, document}. */
+export async function listDeliveries(session) {
+  const db = await userDb(session);
+  const [{ mutations, view }, documents] = await Promise.all([deliveryView(db), readRecords(db, 'document/')]);
+  const rows = [];
+  for (const delivery of view.values()) {
+    const draft = await getDraft(db, draftKey(delivery.id));
+    rows.push({ delivery, ...sealOf(delivery.id, draft, mutations, live(documents)) });
+  }
+  return rows.sort((a, b) => String(b.delivery.created_at || '').localeCompare(String(a.delivery.created_at || '')));
+}
+
+/** Create the delivery of `customer` with `vehicle` on `template`; resolves to its id. */
+export function startDelivery(session, { customer, vehicle, template }) {
+  return serial(async () => {
+    const db = await userDb(session);
+    const id = uuid7();
+    const set = {
+      ...buildSnapshot({}), customer_id: customer.id, customer_name: customer.name, vehicle_id: vehicle.id,
+      vin: vehicle.vin, vehicle_description: vehicle.description, template_id: template.id, keys_count: 2,
+      odometer_km: Math.min(100_000, vehicle.odometer_km || 0),
+    };
+    const base = Object.fromEntries(Object.keys(set).map((f) => [f, 0]));
+    await enqueueMutation(db, 'put', { entity: 'delivery', id, set, base });
+    await updateDraft(db, draftKey(id), { step: 'check/A' });
+    syncSoon();
+    return id;
+  });
+}
+
+async function putChanges(db, id, values) {
+  const { records, view } = await deliveryView(db);
+  const current = view.get(id) || {};
+  const set = {};
+  for (const [field, value] of Object.entries(values)) {
+    if (DELIVERY_FIELDS.includes(field) && canonicalJson(current[field] ?? null) !== canonicalJson(value ?? null)) {
+      set[field] = value;
+    }
+  }
+  if (!Object.keys(set).length) {
+    return null;
+  }
+  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
+  const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
+  return enqueueMutation(db, 'put', { entity: 'delivery', id, set, base });
+}
+
+/** Queue a put of the fields of `values` that changed; nothing once the delivery is sealed. */
+export function saveDelivery(session, id, values) {
+  return serial(async () => {
+    const db = await userDb(session);
+    if ((await getDraft(db, draftKey(id))).sealed) {
+      return null; // sealed: the screens are read-only, and so is this door
+    }
+    const mutation = await putChanges(db, id, values);
+    if (mutation) {
+      syncSoon();
+    }
+    return mutation;
+  });
+}
+
+/** Merge `changes` into this delivery's local draft. */
+export async function saveDraft(session, id, changes) {
+  return updateDraft(await userDb(session), draftKey(id), changes);
+}
+
+/** Seal: put the record as shown, then queue `sign` with the snapshot, its hash and both signature images. */
+export function sealDelivery(session, id, signatures) {
+  return serial(async () => {
+    const db = await userDb(session);
+    const { view } = await deliveryView(db);
+    const snapshot = buildSnapshot(view.get(id));
+    // The record first, with exactly the signed values: the outbox sends it before the sign.
+    await putChanges(db, id, snapshot);
+    const hash = await contentHash(snapshot);
+    const signed = [];
+    for (const { role, name, blob } of signatures) {
+      const sha256 = await sha256Hex(blob);
+      await saveBlob(db, { sha256, type: 'image/png', blob }); // uploaded before the push (sync.js)
+      signed.push({ role, name, blob: sha256 });
+    }
+    const signedAt = deviceTime().replace(/\.\d{3}/, '');
+    await enqueueMutation(db, 'sign',
+      { entity: 'delivery', id, snapshot, contentHash: hash, signatures: signed, signedAt });
+    await updateDraft(db, draftKey(id), { sealed: { contentHash: hash, snapshot, signatures: signed, signedAt } });
+    syncSoon();
+    return hash;
+  });
+}
