@@ -1,7 +1,7 @@
 """First sync into Chromium's IndexedDB: the app's page-by-page apply vs a raw bulk put, in the same page.
 
 50,000 customer records shaped exactly as the pull sends them are written to IndexedDB twice in one Chromium
-page: (a) through web/js/db.js `applyPullPage`, 500 records per page as the sync loop pulls them, each page in
+page: (a) through web/js/core/db.js `applyPullPage`, 500 records per page as the sync loop pulls them, each page in
 one transaction together with its cookie; (b) as a raw bulk put of the same records into a bare object store
 in a single transaction (the baseline). Prints both times and the ratio (goal ≤ 1.5×). The network is left out
 on purpose: bench/sync_pull.py measures the server side of the same pull.
@@ -34,7 +34,7 @@ ARGS = [
 ]
 
 MEASURE = """async ([total, pageSize]) => {
-  const db = await import('/static/js/db.js');
+  const db = await import('/static/js/core/db.js');
   const grades = ['N', 'H', 'A', 'B', 'C', 'O'];
   const ops = [];
   for (let i = 0; i < total; i += 1) {
