@@ -187,10 +187,8 @@ export async function syncIdentity(db) {
   return { clientGroupID, clientID };
 }
 
-/** Queue a mutation with this client's next id (1, 2, 3… with no gaps: read and written in one transaction). */
-export async function enqueueMutation(db, name, args) {
-  const { clientID } = await syncIdentity(db);
-  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+/** Add one mutation to the outbox inside `tx` (outbox and meta) with this client's next id. */
+async function addMutation(tx, clientID, name, args) {
   const meta = tx.objectStore('meta');
   const outbox = tx.objectStore('outbox');
   const stored = (await meta.get('nextMutationID')) || { value: 1 };
@@ -200,8 +198,38 @@ export async function enqueueMutation(db, name, args) {
   const mutation = { clientID, id, name, args, deviceTime: deviceTime() };
   await outbox.add(mutation);
   await meta.put({ key: 'nextMutationID', value: id + 1 });
+  return mutation;
+}
+
+/** Queue a mutation with this client's next id (1, 2, 3… with no gaps: read and written in one transaction). */
+export async function enqueueMutation(db, name, args) {
+  const { clientID } = await syncIdentity(db);
+  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+  const mutation = await addMutation(tx, clientID, name, args);
   await tx.done;
   return mutation;
+}
+
+/**
+ * Queue `mutations` ([name, args] pairs, in order), keep `blobs` ({sha256, type, blob}) and merge `draft`
+ * ({key, changes}, as updateDraft) in ONE transaction: a seal (the record's put, its signature images, the sign,
+ * what the draft remembers) is kept whole or not at all, and costs one commit instead of one per write.
+ */
+export async function enqueueMutations(db, mutations, { blobs = [], draft = null } = {}) {
+  const { clientID } = await syncIdentity(db);
+  const tx = db.transaction(['outbox', 'meta', 'blobs', 'drafts'], 'readwrite');
+  const queued = [];
+  for (const [name, args] of mutations) {
+    queued.push(await addMutation(tx, clientID, name, args));
+  }
+  for (const entry of blobs) {
+    await keepBlob(tx.objectStore('blobs'), entry);
+  }
+  if (draft) {
+    await mergeDraft(tx.objectStore('drafts'), draft.key, draft.changes);
+  }
+  await tx.done;
+  return queued;
 }
 
 /** The local time with its UTC offset ("2026-11-29T10:14:07.512+08:00"): shown to people, never trusted. */
@@ -347,12 +375,17 @@ export async function dismissRejection(db, clientID, id) {
 
 /** Keep a blob (photo, signature) until it is uploaded: {sha256, type, blob}; `uploaded: true` for one that came
  *  from the server (a picture of the presentation content), which is never sent back. */
-export async function saveBlob(db, { sha256, type, blob, uploaded = false }) {
+export async function saveBlob(db, entry) {
   const tx = db.transaction('blobs', 'readwrite');
-  if (!(await tx.store.get(sha256))) {
-    await tx.store.put({ sha256, type, blob, size: blob.size, uploaded });
-  }
+  await keepBlob(tx.store, entry);
   await tx.done;
+}
+
+/** Put a blob into the blobs `store` of a running transaction unless it is there (content-addressed). */
+async function keepBlob(store, { sha256, type, blob, uploaded = false }) {
+  if (!(await store.get(sha256))) {
+    await store.put({ sha256, type, blob, size: blob.size, uploaded });
+  }
 }
 
 /** Blobs not yet uploaded. */
@@ -394,9 +427,15 @@ export async function getDraft(db, key) {
 /** Merge `changes` (an object, or a function of the current draft) into a draft in one transaction. */
 export async function updateDraft(db, key, changes) {
   const tx = db.transaction('drafts', 'readwrite');
-  const current = (await tx.store.get(key)) || { key };
-  const next = { ...current, ...(typeof changes === 'function' ? changes(current) : changes), key };
-  await tx.store.put(next);
+  const next = await mergeDraft(tx.store, key, changes);
   await tx.done;
+  return next;
+}
+
+/** Merge `changes` into draft `key` in the drafts `store` of a running transaction; resolves to the new draft. */
+async function mergeDraft(store, key, changes) {
+  const current = (await store.get(key)) || { key };
+  const next = { ...current, ...(typeof changes === 'function' ? changes(current) : changes), key };
+  await store.put(next);
   return next;
 }
