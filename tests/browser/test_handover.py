@@ -220,3 +220,52 @@ def test_a_defect_needs_a_photo_and_a_reload_offline_keeps_the_checklist(tablet_
     expect(page.locator("[data-code=B03] [data-result=defect]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("[data-code=B03] [data-testid=photo-required]")).to_be_visible()
     expect(page.get_by_test_id("group-tab-B")).to_contain_text("2/")
+
+
+#: In-page: a seal's writes through db.js enqueueMutations (with the outbox's id counter lost first), then a batch
+#: whose second mutation IndexedDB cannot store; returns what the user database holds afterwards.
+SEAL_WRITES = """async () => {
+  const db = await import('/static/js/db.js');
+  const session = await db.getSession();
+  const userDb = await db.openUserDb(session.store.code, session.user.id);
+  const first = await db.enqueueMutation(userDb, 'put', { entity: 'delivery', id: 'd1', set: {}, base: {} });
+  await userDb.delete('meta', 'nextMutationID');
+  await db.updateDraft(userDb, 'delivery/d1', { step: 'review' });
+  const png = (text) => new Blob([text], { type: 'image/png' });
+  const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64));
+  const put = { entity: 'delivery', id: 'd1', set: { notes: 'x' }, base: {} };
+  const queued = await db.enqueueMutations(userDb, [['put', put], ['sign', { entity: 'delivery', id: 'd1' }]],
+    { blobs: [{ sha256: a, type: 'image/png', blob: png('same') }, { sha256: a, type: 'image/png', blob: png('same') },
+      { sha256: b, type: 'image/png', blob: png('other') }],
+      draft: { key: 'delivery/d1', changes: (d) => ({ sealed: { after: d.step } }) } });
+  let refused = null;
+  try {
+    await db.enqueueMutations(userDb, [['put', { entity: 'delivery', id: 'd2' }], ['sign', { unstorable: () => 0 }]],
+      { blobs: [{ sha256: c, type: 'image/png', blob: png('lost') }], draft: { key: 'delivery/d2', changes: {} } });
+  } catch (error) {
+    refused = error.name;
+  }
+  const outbox = await userDb.getAll('outbox');
+  return { first: first.id, queued: queued.map((m) => [m.id, m.name]),
+    outbox: outbox.map((m) => [m.id, m.name, m.args.id]), next: await db.getMeta(userDb, 'nextMutationID'),
+    blobs: (await Promise.all([a, b, c].map((sha) => userDb.get('blobs', sha)))).map((e) => e && [e.size, e.uploaded]),
+    draft: await userDb.get('drafts', 'delivery/d1'), lost: (await userDb.get('drafts', 'delivery/d2')) || null,
+    refused };
+}"""
+
+
+def test_a_seal_is_written_whole_in_one_transaction(tablet_page, tablet_context):
+    """What a seal writes (the record's put, the sign, its images, the draft) goes in one transaction: the
+    mutations get the next ids in order even when the id counter was lost, an image given twice is kept once, the
+    draft's change sees the draft as it was; and when one of the values cannot be stored, none of it is kept."""
+    page = tablet_page
+    sign_in_tablet(page)
+    tablet_context.set_offline(True)  # nothing of this reaches the server
+    result = page.evaluate(SEAL_WRITES)
+    first = result["first"]
+    assert result["queued"] == [[first + 1, "put"], [first + 2, "sign"]]
+    assert result["outbox"][-3:] == [[first, "put", "d1"], [first + 1, "put", "d1"], [first + 2, "sign", "d1"]]
+    assert result["next"] == first + 3
+    assert result["blobs"] == [[4, False], [5, False], None]
+    assert result["draft"] == {"key": "delivery/d1", "step": "review", "sealed": {"after": "review"}}
+    assert result["refused"] == "DataCloneError" and result["lost"] is None

@@ -189,19 +189,51 @@ export async function syncIdentity(db) {
 
 /** Queue a mutation with this client's next id (1, 2, 3… with no gaps: read and written in one transaction). */
 export async function enqueueMutation(db, name, args) {
+  return (await enqueueMutations(db, [[name, args]]))[0];
+}
+
+/**
+ * Queue `mutations` ([name, args] pairs, in order, with this client's next ids), keep `blobs` ({sha256, type, blob},
+ * as saveBlob) and merge `draft` ({key, changes}, as updateDraft) in ONE transaction: a seal (the record's put, its
+ * signature images, the sign, what the draft remembers) is kept whole or not at all. Every read is issued at once,
+ * then every write: IndexedDB keeps their order, and a busy page waits for two round trips, not one per request.
+ */
+export async function enqueueMutations(db, mutations, { blobs = [], draft = null } = {}) {
   const { clientID } = await syncIdentity(db);
-  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
-  const meta = tx.objectStore('meta');
+  const names = ['outbox', 'meta', ...(blobs.length ? ['blobs'] : []), ...(draft ? ['drafts'] : [])];
+  const tx = db.transaction(names, 'readwrite');
   const outbox = tx.objectStore('outbox');
-  const stored = (await meta.get('nextMutationID')) || { value: 1 };
-  // The outbox itself is the floor too: ids are never reused, even if the counter were lost.
-  const last = await outbox.openCursor(IDBKeyRange.bound([clientID, 0], [clientID, Infinity]), 'prev');
-  const id = Math.max(stored.value, last ? last.value.id + 1 : 1);
-  const mutation = { clientID, id, name, args, deviceTime: deviceTime() };
-  await outbox.add(mutation);
-  await meta.put({ key: 'nextMutationID', value: id + 1 });
-  await tx.done;
-  return mutation;
+  const meta = tx.objectStore('meta');
+  const [stored, last, kept, current] = await Promise.all([
+    meta.get('nextMutationID'),
+    // The outbox itself is the floor too: ids are never reused, even if the counter were lost.
+    outbox.openKeyCursor(IDBKeyRange.bound([clientID, 0], [clientID, Infinity]), 'prev'),
+    Promise.all(blobs.map((entry) => tx.objectStore('blobs').getKey(entry.sha256))),
+    draft ? tx.objectStore('drafts').get(draft.key) : null,
+  ]);
+  const first = Math.max((stored || { value: 1 }).value, last ? last.key[1] + 1 : 1);
+  const queued = mutations.map(([name, args], n) => ({ clientID, id: first + n, name, args,
+    deviceTime: deviceTime() }));
+  const writes = [];
+  try {
+    for (const mutation of queued) {
+      writes.push(outbox.add(mutation));
+    }
+    writes.push(meta.put({ key: 'nextMutationID', value: first + queued.length }));
+    const fresh = new Map(blobs.filter((_entry, n) => kept[n] === undefined).map((entry) => [entry.sha256, entry]));
+    for (const { sha256, type, blob } of fresh.values()) {
+      writes.push(tx.objectStore('blobs').put({ sha256, type, blob, size: blob.size, uploaded: false }));
+    }
+    if (draft) {
+      writes.push(tx.objectStore('drafts').put(mergedDraft(current, draft.key, draft.changes)));
+    }
+  } catch (error) {
+    tx.abort(); // a value IndexedDB cannot store (DataCloneError): keep none of the writes issued before it
+    await Promise.allSettled([...writes, tx.done]);
+    throw error;
+  }
+  await Promise.all([...writes, tx.done]);
+  return queued;
 }
 
 /** The local time with its UTC offset ("2026-11-29T10:14:07.512+08:00"): shown to people, never trusted. */
@@ -394,9 +426,14 @@ export async function getDraft(db, key) {
 /** Merge `changes` (an object, or a function of the current draft) into a draft in one transaction. */
 export async function updateDraft(db, key, changes) {
   const tx = db.transaction('drafts', 'readwrite');
-  const current = (await tx.store.get(key)) || { key };
-  const next = { ...current, ...(typeof changes === 'function' ? changes(current) : changes), key };
+  const next = mergedDraft(await tx.store.get(key), key, changes);
   await tx.store.put(next);
   await tx.done;
   return next;
+}
+
+/** Draft `key` (`stored`, or a new one) with `changes` (an object, or a function of the current draft) merged in. */
+function mergedDraft(stored, key, changes) {
+  const current = stored || { key };
+  return { ...current, ...(typeof changes === 'function' ? changes(current) : changes), key };
 }

@@ -5,7 +5,7 @@
 
 import { contentHash, canonicalJson, sha256Hex } from '../core/canonical.js';
 import {
-  deviceTime, enqueueMutation, getDraft, readEntity, readRecords, saveBlob, updateDraft,
+  deviceTime, enqueueMutation, enqueueMutations, getDraft, readEntity, readRecords, updateDraft,
 } from '../core/db.js';
 import { buildView } from '../core/rebase.js';
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
@@ -99,8 +99,8 @@ export function startDelivery(session, { customer, vehicle, template }) {
   });
 }
 
-async function putChanges(db, id, values) {
-  const { records, view } = await deliveryView(db);
+/** The `put` args for the fields of `values` that differ from the view ({records, view}), or null. */
+function changesOf({ records, view }, id, values) {
   const current = view.get(id) || {};
   const set = {};
   for (const [field, value] of Object.entries(values)) {
@@ -113,7 +113,12 @@ async function putChanges(db, id, values) {
   }
   const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
   const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
-  return enqueueMutation(db, 'put', { entity: 'delivery', id, set, base });
+  return { entity: 'delivery', id, set, base };
+}
+
+async function putChanges(db, id, values) {
+  const changes = changesOf(await deliveryView(db), id, values);
+  return changes && enqueueMutation(db, 'put', changes);
 }
 
 /** Queue a put of the fields of `values` that changed; nothing once the delivery is sealed. */
@@ -140,21 +145,19 @@ export async function saveDraft(session, id, changes) {
 export function sealDelivery(session, id, signatures) {
   return serial(async () => {
     const db = await userDb(session);
-    const { view } = await deliveryView(db);
-    const snapshot = buildSnapshot(view.get(id));
+    const read = await deliveryView(db);
+    const snapshot = buildSnapshot(read.view.get(id));
     // The record first, with exactly the signed values: the outbox sends it before the sign.
-    await putChanges(db, id, snapshot);
-    const hash = await contentHash(snapshot);
-    const signed = [];
-    for (const { role, name, blob } of signatures) {
-      const sha256 = await sha256Hex(blob);
-      await saveBlob(db, { sha256, type: 'image/png', blob }); // uploaded before the push (sync.js)
-      signed.push({ role, name, blob: sha256 });
-    }
+    const put = changesOf(read, id, snapshot);
+    const [hash, ...hashes] = await Promise.all([contentHash(snapshot), ...signatures.map((s) => sha256Hex(s.blob))]);
+    const signed = signatures.map(({ role, name }, n) => ({ role, name, blob: hashes[n] }));
     const signedAt = deviceTime().replace(/\.\d{3}/, '');
-    await enqueueMutation(db, 'sign',
-      { entity: 'delivery', id, snapshot, contentHash: hash, signatures: signed, signedAt });
-    await updateDraft(db, draftKey(id), { sealed: { contentHash: hash, snapshot, signatures: signed, signedAt } });
+    const sign = { entity: 'delivery', id, snapshot, contentHash: hash, signatures: signed, signedAt };
+    // One transaction: the images (uploaded before the push, sync.js), the put, the sign and the draft's seal.
+    await enqueueMutations(db, [...(put ? [['put', put]] : []), ['sign', sign]], {
+      blobs: signatures.map(({ blob }, n) => ({ sha256: hashes[n], type: 'image/png', blob })),
+      draft: { key: draftKey(id), changes: { sealed: { contentHash: hash, snapshot, signatures: signed, signedAt } } },
+    });
     syncSoon();
     return hash;
   });

@@ -6,8 +6,8 @@
 
 import { canonicalJson, contentHash, sha256Hex } from '../core/canonical.js';
 import {
-  deviceTime, enqueueMutation, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords, readRejections, saveBlob,
-  syncIdentity, updateDraft,
+  deviceTime, enqueueMutation, enqueueMutations, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords,
+  readRejections, syncIdentity, updateDraft,
 } from '../core/db.js';
 import { buildView } from '../core/rebase.js';
 import { onSynced, syncSoon } from '../core/sync.js';
@@ -139,8 +139,8 @@ export function startDrive(session, { customer, car, route, kind }) {
   });
 }
 
-async function putChanges(db, entity, fields, id, values) {
-  const { records, view } = await entityView(db, entity);
+/** The `put` args for the `fields` of `values` that differ from the view ({records, view}), or null. */
+function changesOf({ records, view }, entity, fields, id, values) {
   const current = view.get(id) || {};
   const set = {};
   for (const [field, value] of Object.entries(values)) {
@@ -153,7 +153,12 @@ async function putChanges(db, entity, fields, id, values) {
   }
   const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
   const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
-  return enqueueMutation(db, 'put', { entity, id, set, base });
+  return { entity, id, set, base };
+}
+
+async function putChanges(db, entity, fields, id, values) {
+  const changes = changesOf(await entityView(db, entity), entity, fields, id, values);
+  return changes && enqueueMutation(db, 'put', changes);
 }
 
 /** Queue a put of the test_drive fields of `values` that changed; nothing once its agreement is sealed. */
@@ -261,33 +266,33 @@ export async function saveDraft(session, id, changes) {
   return updateDraft(await userDb(session), draftKey(id), changes);
 }
 
-async function keepSignatures(db, signatures) {
-  const signed = [];
-  for (const { role, name, blob } of signatures) {
-    const sha256 = await sha256Hex(blob);
-    await saveBlob(db, { sha256, type: 'image/png', blob }); // uploaded before the push (sync.js)
-    signed.push({ role, name, blob: sha256 });
-  }
-  return signed;
-}
-
-async function seal(db, entity, id, snapshot, signatures) {
-  const hash = await contentHash(snapshot);
-  const signed = await keepSignatures(db, signatures);
+/**
+ * Seal `id` of `entity` as `snapshot` in ONE transaction: the put of the `fields` where the view (`read`) differs,
+ * the signature images, the `sign`, and the draft's `sealed[part]` and `step`; resolves to what was sealed.
+ */
+async function seal(db, read, { entity, fields, id, snapshot, signatures }, { key, part, step }) {
+  // The record first, with exactly the signed values: the outbox sends it before the sign.
+  const put = changesOf(read, entity, fields, id, snapshot);
+  const [hash, ...hashes] = await Promise.all([contentHash(snapshot), ...signatures.map((s) => sha256Hex(s.blob))]);
+  const signed = signatures.map(({ role, name }, n) => ({ role, name, blob: hashes[n] }));
   const signedAt = deviceTime().replace(/\.\d{3}/, '');
-  await enqueueMutation(db, 'sign', { entity, id, snapshot, contentHash: hash, signatures: signed, signedAt });
-  return { contentHash: hash, snapshot, signatures: signed, signedAt };
+  const sealed = { contentHash: hash, snapshot, signatures: signed, signedAt };
+  const sign = { entity, id, snapshot, contentHash: hash, signatures: signed, signedAt };
+  await enqueueMutations(db, [...(put ? [['put', put]] : []), ['sign', sign]], {
+    blobs: signatures.map(({ blob }, n) => ({ sha256: hashes[n], type: 'image/png', blob })), // uploaded first: sync.js
+    draft: { key, changes: (d) => ({ sealed: { ...(d.sealed || {}), [part]: sealed }, step }) },
+  });
+  return sealed;
 }
 
 /** Sign the agreement: put test_drive exactly as shown (outcome agreed), then `sign` it with both signatures. */
 export function signAgreement(session, id, signatures) {
   return serial(async () => {
     const db = await userDb(session);
-    const { view } = await entityView(db, 'test_drive');
-    const snapshot = driveSnapshot(view.get(id));
-    await putChanges(db, 'test_drive', DRIVE_FIELDS, id, snapshot); // the record first: sent before the sign
-    const sealed = await seal(db, 'test_drive', id, snapshot, signatures);
-    await updateDraft(db, draftKey(id), (d) => ({ sealed: { ...(d.sealed || {}), agreement: sealed }, step: 'start' }));
+    const read = await entityView(db, 'test_drive');
+    const snapshot = driveSnapshot(read.view.get(id));
+    const sealed = await seal(db, read, { entity: 'test_drive', fields: DRIVE_FIELDS, id, snapshot, signatures },
+      { key: draftKey(id), part: 'agreement', step: 'start' });
     syncSoon();
     return sealed.contentHash;
   });
@@ -297,11 +302,11 @@ export function signAgreement(session, id, signatures) {
 export function signLog(session, id, logId, signatures) {
   return serial(async () => {
     const db = await userDb(session);
-    const { view } = await entityView(db, 'test_drive_log');
-    const snapshot = logSnapshot(view.get(logId));
-    await putChanges(db, 'test_drive_log', LOG_FIELDS, logId, snapshot);
-    const sealed = await seal(db, 'test_drive_log', logId, snapshot, signatures);
-    await updateDraft(db, draftKey(id), (d) => ({ sealed: { ...(d.sealed || {}), log: sealed }, step: 'sealed' }));
+    const read = await entityView(db, 'test_drive_log');
+    const snapshot = logSnapshot(read.view.get(logId));
+    const sealed = await seal(db, read,
+      { entity: 'test_drive_log', fields: LOG_FIELDS, id: logId, snapshot, signatures },
+      { key: draftKey(id), part: 'log', step: 'sealed' });
     syncSoon();
     return sealed.contentHash;
   });
