@@ -225,7 +225,7 @@ def test_a_defect_needs_a_photo_and_a_reload_offline_keeps_the_checklist(tablet_
 #: In-page: a seal's writes through db.js enqueueMutations (with the outbox's id counter lost first), then a batch
 #: whose second mutation IndexedDB cannot store; returns what the user database holds afterwards.
 SEAL_WRITES = """async () => {
-  const db = await import('/static/js/db.js');
+  const db = await import('/static/js/core/db.js');
   const session = await db.getSession();
   const userDb = await db.openUserDb(session.store.code, session.user.id);
   const first = await db.enqueueMutation(userDb, 'put', { entity: 'delivery', id: 'd1', set: {}, base: {} });
