@@ -5,6 +5,7 @@
 
 import { enqueueMutation, getBlob, openUserDb, readEntity, saveBlob } from './db.js';
 import { compressPhoto } from './photo.js';
+import { canonicalJson } from './canonical.js';
 import { buildView } from './rebase.js';
 
 /** The database of the signed-in user in their store. */
@@ -34,6 +35,30 @@ export const newest = (a, b) => String(b.created_at || '').localeCompare(String(
 export async function entityView(db, entity) {
   const { records, mutations } = await readEntity(db, entity);
   return { records, mutations, view: buildView(records, mutations) };
+}
+
+/** The `put` args for the `fields` of `values` that differ from the view (`read`: {records, view} of `entity`), each
+ *  with the field version this tablet last pulled; null when nothing differs. */
+export function changesOf({ records, view }, entity, fields, id, values) {
+  const current = view.get(id) || {};
+  const set = {};
+  for (const [field, value] of Object.entries(values)) {
+    if (fields.includes(field) && canonicalJson(current[field] ?? null) !== canonicalJson(value ?? null)) {
+      set[field] = value;
+    }
+  }
+  if (!Object.keys(set).length) {
+    return null;
+  }
+  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
+  const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
+  return { entity, id, set, base };
+}
+
+/** Queue a put of the `fields` of `values` that differ from the view `read`; resolves to null when none does. */
+export async function putChanges(db, read, entity, fields, id, values) {
+  const changes = changesOf(read, entity, fields, id, values);
+  return changes && enqueueMutation(db, 'put', changes);
 }
 
 /** Queue a put of every field in `values` (the server checks some fields only together: the whole needs form,

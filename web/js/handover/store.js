@@ -3,14 +3,15 @@
 // written as `put` and `sign` mutations to the outbox. Screens call these; they never talk to IndexedDB or the
 // network (the sealed PDF is fetched by core/sealed.js).
 
-import { contentHash, canonicalJson, sha256Hex } from '../core/canonical.js';
+import { contentHash, sha256Hex } from '../core/canonical.js';
 import {
-  deviceTime, enqueueMutation, enqueueMutations, getDraft, readEntity, readRecords, updateDraft,
+  deviceTime, enqueueMutation, enqueueMutations, getDraft, readRecords, updateDraft,
 } from '../core/db.js';
-import { buildView } from '../core/rebase.js';
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
 import { syncSoon } from '../core/sync.js';
-import { keepPhoto, live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
+import {
+  changesOf, entityView, keepPhoto, live, putChanges, serialQueue, userDb, uuid7,
+} from '../core/record-store.js';
 
 export { keepPhoto };
 
@@ -38,10 +39,7 @@ export async function loadCatalogue(session) {
   return { vehicles: shown, templates: byId(templates), template: current };
 }
 
-async function deliveryView(db) {
-  const { records, mutations } = await readEntity(db, 'delivery');
-  return { records, mutations, view: buildView(records, mutations) };
-}
+const deliveryView = (db) => entityView(db, 'delivery');
 
 function sealOf(id, draft, mutations, documents) {
   const document = documents.filter((d) => d.record_id === id && d.entity === 'delivery')
@@ -99,28 +97,6 @@ export function startDelivery(session, { customer, vehicle, template }) {
   });
 }
 
-/** The `put` args for the fields of `values` that differ from the view ({records, view}), or null. */
-function changesOf({ records, view }, id, values) {
-  const current = view.get(id) || {};
-  const set = {};
-  for (const [field, value] of Object.entries(values)) {
-    if (DELIVERY_FIELDS.includes(field) && canonicalJson(current[field] ?? null) !== canonicalJson(value ?? null)) {
-      set[field] = value;
-    }
-  }
-  if (!Object.keys(set).length) {
-    return null;
-  }
-  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
-  const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
-  return { entity: 'delivery', id, set, base };
-}
-
-async function putChanges(db, id, values) {
-  const changes = changesOf(await deliveryView(db), id, values);
-  return changes && enqueueMutation(db, 'put', changes);
-}
-
 /** Queue a put of the fields of `values` that changed; nothing once the delivery is sealed. */
 export function saveDelivery(session, id, values) {
   return serial(async () => {
@@ -128,7 +104,7 @@ export function saveDelivery(session, id, values) {
     if ((await getDraft(db, draftKey(id))).sealed) {
       return null; // sealed: the screens are read-only, and so is this door
     }
-    const mutation = await putChanges(db, id, values);
+    const mutation = await putChanges(db, await deliveryView(db), 'delivery', DELIVERY_FIELDS, id, values);
     if (mutation) {
       syncSoon();
     }
@@ -148,7 +124,7 @@ export function sealDelivery(session, id, signatures) {
     const read = await deliveryView(db);
     const snapshot = buildSnapshot(read.view.get(id));
     // The record first, with exactly the signed values: the outbox sends it before the sign.
-    const put = changesOf(read, id, snapshot);
+    const put = changesOf(read, 'delivery', DELIVERY_FIELDS, id, snapshot);
     const [hash, ...hashes] = await Promise.all([contentHash(snapshot), ...signatures.map((s) => sha256Hex(s.blob))]);
     const signed = signatures.map(({ role, name }, n) => ({ role, name, blob: hashes[n] }));
     const signedAt = deviceTime().replace(/\.\d{3}/, '');

@@ -4,7 +4,7 @@
 // fetched by core/sealed.js).
 // Entity and field names are the contract with the server (/tmp/team/contract-5.md → README "Test drives").
 
-import { canonicalJson, contentHash, sha256Hex } from '../core/canonical.js';
+import { contentHash, sha256Hex } from '../core/canonical.js';
 import {
   deviceTime, enqueueMutation, enqueueMutations, forgetUploadedBlob, getDraft, getSession, readEntity, readRecords,
   readRejections, syncIdentity, updateDraft,
@@ -12,7 +12,7 @@ import {
 import { buildView } from '../core/rebase.js';
 import { onSynced, syncSoon } from '../core/sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './model.js';
-import { keepPhoto, live, serialQueue, userDb, uuid7 } from '../core/record-store.js';
+import { changesOf, keepPhoto, live, putChanges, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 
 export { keepPhoto };
 
@@ -24,7 +24,8 @@ const AS_PUT = new Set(['test_drive.start', 'test_drive.return']);
 const draftKey = (id) => `test_drive/${id}`;
 const byId = (records) => new Map(records.map((r) => [r.id, r]));
 
-async function entityView(db, entity) {
+/** The view of a drive entity, with start and return (named mutations) replayed as the puts they are locally. */
+async function driveView(db, entity) {
   const { records, mutations } = await readEntity(db, entity);
   const replay = mutations.map((m) => (AS_PUT.has(m.name) ? { ...m, name: 'put' } : m));
   return { records, mutations, view: buildView(records, replay) };
@@ -70,7 +71,7 @@ function conflictsOfDrive(conflicts, id) {
 export async function loadDrive(session, id) {
   const db = await userDb(session);
   const [drives, logs, draft, documents, conflicts, fleet, rejections] = await Promise.all([
-    entityView(db, 'test_drive'), entityView(db, 'test_drive_log'), getDraft(db, draftKey(id)),
+    driveView(db, 'test_drive'), driveView(db, 'test_drive_log'), getDraft(db, draftKey(id)),
     readRecords(db, 'document/'), readRecords(db, 'conflict/'), loadFleet(session), readRejections(db),
   ]);
   const drive = drives.view.get(id);
@@ -96,8 +97,8 @@ export async function loadDrive(session, id) {
 /** Every drive on this tablet (this escort's and, as pulled, the store's), newest first, with its car and log. */
 export async function listDrives(session) {
   const db = await userDb(session);
-  const [drives, logs, fleet, documents] = await Promise.all([entityView(db, 'test_drive'),
-    entityView(db, 'test_drive_log'), loadFleet(session), readRecords(db, 'document/')]);
+  const [drives, logs, fleet, documents] = await Promise.all([driveView(db, 'test_drive'),
+    driveView(db, 'test_drive_log'), loadFleet(session), readRecords(db, 'document/')]);
   const logOf = new Map([...logs.view.values()].map((l) => [l.test_drive_id, l]));
   const docs = live(documents);
   const rows = [];
@@ -139,28 +140,6 @@ export function startDrive(session, { customer, car, route, kind }) {
   });
 }
 
-/** The `put` args for the `fields` of `values` that differ from the view ({records, view}), or null. */
-function changesOf({ records, view }, entity, fields, id, values) {
-  const current = view.get(id) || {};
-  const set = {};
-  for (const [field, value] of Object.entries(values)) {
-    if (fields.includes(field) && canonicalJson(current[field] ?? null) !== canonicalJson(value ?? null)) {
-      set[field] = value;
-    }
-  }
-  if (!Object.keys(set).length) {
-    return null;
-  }
-  const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
-  const base = Object.fromEntries(Object.keys(set).map((f) => [f, versions[f] || 0]));
-  return { entity, id, set, base };
-}
-
-async function putChanges(db, entity, fields, id, values) {
-  const changes = changesOf(await entityView(db, entity), entity, fields, id, values);
-  return changes && enqueueMutation(db, 'put', changes);
-}
-
 /** Queue a put of the test_drive fields of `values` that changed; nothing once its agreement is sealed. */
 export function saveDrive(session, id, values) {
   return serial(async () => {
@@ -168,7 +147,7 @@ export function saveDrive(session, id, values) {
     if (((await getDraft(db, draftKey(id))).sealed || {}).agreement) {
       return null; // sealed: read-only, and so is this door
     }
-    const mutation = await putChanges(db, 'test_drive', DRIVE_FIELDS, id, values);
+    const mutation = await putChanges(db, await driveView(db, 'test_drive'), 'test_drive', DRIVE_FIELDS, id, values);
     if (mutation) {
       syncSoon();
     }
@@ -224,7 +203,7 @@ onSynced(async () => {
 export function startLog(session, id, values) {
   return serial(async () => {
     const db = await userDb(session);
-    const { view } = await entityView(db, 'test_drive_log');
+    const { view } = await driveView(db, 'test_drive_log');
     const existing = [...view.values()].find((l) => l.test_drive_id === id);
     const logId = existing ? existing.id : uuid7();
     const set = pick({ ...values, test_drive_id: id }, START_FIELDS);
@@ -253,7 +232,8 @@ export function saveLog(session, id, logId, values) {
     if (((await getDraft(db, draftKey(id))).sealed || {}).log) {
       return null;
     }
-    const mutation = await putChanges(db, 'test_drive_log', LOG_FIELDS, logId, values);
+    const read = await driveView(db, 'test_drive_log');
+    const mutation = await putChanges(db, read, 'test_drive_log', LOG_FIELDS, logId, values);
     if (mutation) {
       syncSoon();
     }
@@ -289,7 +269,7 @@ async function seal(db, read, { entity, fields, id, snapshot, signatures }, { ke
 export function signAgreement(session, id, signatures) {
   return serial(async () => {
     const db = await userDb(session);
-    const read = await entityView(db, 'test_drive');
+    const read = await driveView(db, 'test_drive');
     const snapshot = driveSnapshot(read.view.get(id));
     const sealed = await seal(db, read, { entity: 'test_drive', fields: DRIVE_FIELDS, id, snapshot, signatures },
       { key: draftKey(id), part: 'agreement', step: 'start' });
@@ -302,7 +282,7 @@ export function signAgreement(session, id, signatures) {
 export function signLog(session, id, logId, signatures) {
   return serial(async () => {
     const db = await userDb(session);
-    const read = await entityView(db, 'test_drive_log');
+    const read = await driveView(db, 'test_drive_log');
     const snapshot = logSnapshot(read.view.get(logId));
     const sealed = await seal(db, read,
       { entity: 'test_drive_log', fields: LOG_FIELDS, id: logId, snapshot, signatures },
