@@ -23,8 +23,14 @@ run: system-deps install ## Migrate, load the demo dealership, serve on http://1
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-deps install ## The whole suite: unit, API, browser (real Chromium)
-	$(PY) -m pytest
+# `make test` runs the suite in TEST_WORKERS processes (pytest-xdist, whole files per worker; each worker has its own
+# database, live server and folders). TEST_WORKERS=0 runs it in one process, as plain `pytest` does; PYTEST_ARGS
+# passes anything else to pytest (`make test PYTEST_ARGS="-x tests/sync"`).
+TEST_WORKERS ?= 3
+PYTEST_ARGS  ?=
+
+test: system-deps install ## The whole suite: unit, API, browser (real Chromium), in parallel
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff, and the layer contracts (pyproject.toml [tool.importlinter])
 	$(VENV)/bin/ruff check server tests bench

@@ -4,23 +4,36 @@ The database is SQLite in a temporary folder, or — when DATABASE_URL names a P
 database created on that server for this run and dropped after it. The schema is made by running the
 Alembic migrations (not `create_all`), so drift between models and migrations fails tests/unit.
 Every test starts with empty tables.
+
+The suite runs in parallel (`make test`: pytest-xdist) or serially (`pytest`, `make test PYTEST_ARGS=-n0`). Each
+process has its own database, live server and temporary folders; nothing a test writes may be shared between them.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from sqlalchemy.engine import make_url
+# Before server.config is imported (it reads the environment once): whatever a test's config leaves at its default
+# path (the jobs queue, the signing pair, the SQLite database) lands in a folder of this process alone — never in
+# the working tree's instance/ (a developer's own database and queue), nor in one that parallel workers share.
+_INSTANCE = tempfile.mkdtemp(prefix="showroom-test-instance-")
+atexit.register(shutil.rmtree, _INSTANCE, ignore_errors=True)
+os.environ["SHOWROOM_INSTANCE"] = _INSTANCE
 
-from server import create_app
-from server.config import Config
-from server.extensions import db
+import pytest  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.config import Config  # noqa: E402
+from server.extensions import db  # noqa: E402
 
 #: Fixtures shared by every folder: the sync world and protocol client (tests/factories/tablets.py).
 pytest_plugins = ["tests.factories.tablets"]

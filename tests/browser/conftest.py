@@ -2,10 +2,10 @@
 
 Fixtures (no pytest-playwright; `playwright install` cannot run here):
 
-- `live_server` (session): the server on 127.0.0.1 at a free port with its own temporary database (SQLite, or a
-  fresh PostgreSQL database when DATABASE_URL points at PostgreSQL) and storage, migrated and seeded with the
-  demo dealership. `.url`, `.api(...)`, `.log_mark()` / `.requests_since(mark)` (requests the server saw),
-  `.override_service_worker(text)` / `.restore_service_worker()`.
+- `live_server` (session, so one per test process under xdist): the server on 127.0.0.1 at a port it bound itself,
+  with its own temporary database (SQLite, or a fresh PostgreSQL database when DATABASE_URL points at PostgreSQL)
+  and storage, migrated and seeded with the demo dealership. `.url`, `.api(...)`, `.log_mark()` /
+  `.requests_since(mark)` (requests the server saw), `.override_service_worker(text)` / `.restore_service_worker()`.
 - `browser` (session): headless /usr/bin/chromium.
 - `office_context` / `office_page` (function): 1280×800 desktop, zh-CN, `base_url` = the live server.
 - `tablet_context` / `tablet_page` (function): 800×1280 touch tablet, zh-CN, service workers allowed.
@@ -22,7 +22,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -62,11 +61,14 @@ READ_SESSION = """() => new Promise((resolve, reject) => {
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Runs in the server subprocess. /sw.js can be swapped for a file the test writes, so a test can publish a "new
-# release" of the service worker without touching web/sw.js in the working tree.
+# release" of the service worker without touching web/sw.js in the working tree. The server binds port 0 itself
+# and writes the port it got to argv[1]: a port chosen by the test process and bound seconds later (after the
+# migrations and the seed) could be taken in between by another test process or by any outgoing connection.
 SERVE = """
 import os, sys
 from pathlib import Path
 from flask import Response
+from werkzeug.serving import make_server
 from server import create_app
 
 app = create_app()
@@ -80,7 +82,11 @@ def service_worker():
 
 service_worker.policy = real_service_worker.policy
 app.view_functions["tablet.service_worker"] = service_worker
-app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True, use_reloader=False)
+server = make_server("127.0.0.1", 0, app, threaded=True)
+port_file = Path(sys.argv[1])
+port_file.with_suffix(".tmp").write_text(str(server.port))
+port_file.with_suffix(".tmp").replace(port_file)  # whole or absent: the test process never reads half a number
+server.serve_forever()
 """
 
 
@@ -182,12 +188,6 @@ class LiveServer:
         self.sw_override.unlink(missing_ok=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _psycopg_url(sqlalchemy_url: str) -> str:
     """psycopg wants postgresql://; SQLAlchemy's URL names the driver (postgresql+psycopg://)."""
     parts = urlsplit(sqlalchemy_url)
@@ -234,7 +234,7 @@ def live_server(tmp_path_factory):
         env["DATABASE_URL"] = f"sqlite:///{base / 'showroom.db'}"
 
     log_path = base / "server.log"
-    port = _free_port()
+    port_file = base / "server.port"
     process = None
     with open(log_path, "w", encoding="utf-8") as log:
         try:
@@ -242,18 +242,23 @@ def live_server(tmp_path_factory):
             _run([*flask, "db", "upgrade"], env, log)
             _run([*flask, "seed-demo"], env, log)
             process = subprocess.Popen(
-                [sys.executable, "-c", SERVE, str(port)],
+                [sys.executable, "-c", SERVE, str(port_file)],
                 cwd=ROOT,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited:\n{log_path.read_text()}")
+                if not port_file.exists():
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"server did not bind a port:\n{log_path.read_text()}")
+                    time.sleep(0.1)
+                    continue
+                url = f"http://127.0.0.1:{port_file.read_text()}"
                 try:
                     with urllib.request.urlopen(url + "/login", timeout=2):  # noqa: S310 (our own server)
                         break
@@ -283,8 +288,11 @@ def browser():
 
     Package scope: Playwright keeps an event loop running in this thread while it lives, which would break
     asyncio.run() in the tests that follow."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions (the contexts' 10 s), not Playwright's 5 s: on a loaded machine (a parallel
+    # run, a busy CI host) a tablet's sealing step alone took over 5 s of wall clock, serial runs included.
+    expect.set_options(timeout=10_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
     playwright = sync_playwright().start()
