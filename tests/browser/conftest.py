@@ -288,11 +288,8 @@ def browser():
 
     Package scope: Playwright keeps an event loop running in this thread while it lives, which would break
     asyncio.run() in the tests that follow."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    # Assertions wait as long as actions (the contexts' 10 s), not Playwright's 5 s: on a loaded machine (a parallel
-    # run, a busy CI host) a tablet's sealing step alone took over 5 s of wall clock, serial runs included.
-    expect.set_options(timeout=10_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
     playwright = sync_playwright().start()
