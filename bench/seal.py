@@ -37,7 +37,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from bench.sync_push import make_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in_tablet  # noqa: E402
-from tests.images import solid_png  # noqa: E402
+from tests.factories.images import solid_png  # noqa: E402
 
 #: A frame's work on the main thread while the busy tap waits (ms): most of a 60 Hz frame, as when a screen animates.
 BUSY_MS = 12
