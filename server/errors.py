@@ -5,9 +5,12 @@ Which one a request gets is decided here only: JSON under /api/ or when the clie
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 CODES = {
     400: "bad_request",
@@ -70,6 +73,7 @@ def messages() -> dict[int, str]:
         413: _("The upload is too large."),
         429: _("Too many attempts. Please wait and try again."),
         500: _("Something went wrong on the server."),
+        503: _("The server is busy. Your changes are safe on the tablet and will be sent again."),
     }
 
 
@@ -81,6 +85,17 @@ def init_app(app: Flask) -> None:
         response, status = error_response(exc.status, exc.message, exc.code, exc.errors)
         if not isinstance(response, str):
             response.headers.update(exc.headers)
+        return response, status
+
+    @app.errorhandler(OperationalError)
+    def handle_database_busy(exc: OperationalError):
+        """A lock held past the busy timeout or a lost connection is transient wherever it happens (the token
+        lookup before a push, an office page): 503 with Retry-After, so a tablet keeps its queue and resends."""
+        db.session.rollback()
+        current_app.logger.warning("database unavailable: %s", exc.orig)
+        response, status = error_response(503, messages()[503], "unavailable")
+        if not isinstance(response, str):
+            response.headers["Retry-After"] = "2"
         return response, status
 
     @app.errorhandler(HTTPException)

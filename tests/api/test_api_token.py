@@ -427,3 +427,27 @@ def test_api_needs_no_csrf_token_while_the_office_does(client, database, consult
     assert client.delete("/api/auth/token", headers=bearer(token)).status_code == 204
     with database() as session:
         assert session.get(User, consultant["id"]).language == "en"
+
+
+def test_a_database_locked_during_the_token_lookup_is_503_not_500(client, consultant, monkeypatch):
+    """SQLite locked past its busy timeout while the token is looked up (before any push code runs): the tablet
+    is told to resend later (503 + Retry-After), like a lock inside a push, and keeps its queue; a 500 would be
+    recorded as a server fault. The next request, with the lock gone, is served."""
+    from sqlalchemy.exc import OperationalError
+
+    token = token_of(client)
+    real = ApiToken.find_valid
+
+    def locked(clear):
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(ApiToken, "find_valid", staticmethod(locked))
+    response = client.get("/api/me", headers=bearer(token))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.get_json()["code"] == "unavailable"
+    assert response.get_json()["message"] == zh(
+        "The server is busy. Your changes are safe on the tablet and will be sent again."
+    )
+
+    monkeypatch.setattr(ApiToken, "find_valid", real)
+    assert client.get("/api/me", headers=bearer(token)).status_code == 200
