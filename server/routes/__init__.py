@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..extensions import csrf
 from ..sync.routes import bp as sync_bp
+from . import navigation
 from .api import bp as api_bp
 from .auth import bp as auth_bp
 from .documents import bp as documents_bp
@@ -19,6 +20,7 @@ from .walkaround_reports import bp as walkaround_bp
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint; each view carries its policy rule (server/policy.py)."""
+    navigation.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(review_bp)

@@ -44,6 +44,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",  # Chromium's own UI language, as on the store's machines: date and time inputs read 年/月/日
 ]
 DEMO_PASSWORD = "showroom-demo"
 

@@ -213,3 +213,32 @@ def test_tablet_rules_equal_the_published_schema(tablet_page, live_server):
         }"""
     )
     assert verdicts == [[], ["phone"], ["grade"], ["source"], ["notes"], ["name"], ["name"]]
+
+
+#: In-page: the visible buttons, links and fields whose box meets the toast's box.
+UNDER_THE_TOAST = """() => {
+  const toast = document.getElementById('toast').getBoundingClientRect();
+  const meets = (r) => r.width > 0 && r.height > 0 && r.left < toast.right && r.right > toast.left
+    && r.top < toast.bottom && r.bottom > toast.top;
+  return [...document.querySelectorAll('button, a[href], input, select, textarea, [role=button]')]
+    .filter((el) => el.id !== 'toast' && !el.closest('#toast') && meets(el.getBoundingClientRect()))
+    .map((el) => el.outerHTML.slice(0, 80));
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 800, "height": 1280}, {"width": 1280, "height": 800}])
+def test_the_saved_toast_covers_no_button(tablet_page, live_server, screenshot, viewport):
+    """ "Saved on this tablet" shows after a save, in portrait and landscape, and no button, link or field lies
+    under it (it used to float over the primary button at the bottom of the screen)."""
+    page = tablet_page
+    page.set_viewport_size(viewport)
+    sign_in_tablet(page)
+    page.get_by_test_id("customers-entry").click()
+    page.get_by_test_id("new-customer").click()
+    fill_customer(page, f"吐司客户{uuid.uuid4().hex[:4]}", "139 0000-2222", grade="A")
+    page.locator("form button[type=submit]").click()
+    toast = page.locator("#toast")
+    expect(toast).to_have_text(text(live_server, "Saved on this tablet"))
+    expect(toast).to_be_visible()
+    assert page.evaluate(UNDER_THE_TOAST) == []
+    screenshot(page, f"tablet-toast-{viewport['width']}")

@@ -30,7 +30,7 @@ def test_manager_signs_in_and_sees_the_home_in_chinese(office_page, screenshot):
     expect(office_page.get_by_role("heading", name="张伟，您好")).to_be_visible()
     expect(office_page.locator(".topbar")).to_contain_text("示例4S店")
     expect(office_page.locator(".topbar")).to_contain_text("销售经理")
-    expect(office_page.get_by_role("link", name="冲突")).to_be_visible()
+    expect(office_page.get_by_role("link", name="同步审核")).to_be_visible()
     expect(office_page.get_by_role("link", name="用户")).to_have_count(0)  # admin only
     screenshot(office_page, "office-home")
 
@@ -114,12 +114,19 @@ def test_admin_creates_an_account_and_bad_input_is_shown_per_field(office_page, 
 
 
 def test_review_pages_and_the_public_verification_page(office_page, browser, live_server, screenshot, tmp_path):
-    """A manager opens deliveries, conflicts and rejected changes from the menu; anyone (no sign-in) can open
-    /verify, and a file that is not a PDF gets a clear message instead of a verdict."""
+    """A manager opens deliveries from the menu, then the sync review section, whose tabs are conflicts and
+    rejected changes; anyone (no sign-in) can open /verify, and a file that is not a PDF gets a clear message
+    instead of a verdict."""
     sign_in(office_page, "manager")
-    for link, heading in (("交车", "交车"), ("冲突", "冲突"), ("被拒修改", "被拒修改")):
-        office_page.get_by_role("link", name=link, exact=True).click()
-        expect(office_page.get_by_role("heading", level=1)).to_have_text(heading)
+    office_page.locator(".mainnav").get_by_role("link", name="交车", exact=True).click()
+    expect(office_page.get_by_role("heading", level=1)).to_have_text("交车")
+    office_page.locator(".mainnav").get_by_role("link", name="同步审核", exact=True).click()
+    expect(office_page.get_by_role("heading", level=1)).to_have_text("冲突")
+    tabs = office_page.get_by_role("navigation", name="同步审核")
+    expect(tabs.locator("[aria-current=page]")).to_have_text("冲突")
+    tabs.get_by_role("link", name="被拒修改", exact=True).click()
+    expect(office_page.get_by_role("heading", level=1)).to_have_text("被拒修改")
+    expect(tabs.locator("[aria-current=page]")).to_have_text("被拒修改")
     screenshot(office_page, "office-rejections")
 
     anonymous = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
