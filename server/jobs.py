@@ -64,6 +64,7 @@ class Jobs:
         return done
 
     def _work(self) -> None:
+        self.warm_up()
         self.resume_pending()
         while not self.stopping.is_set():
             try:
@@ -72,6 +73,15 @@ class Jobs:
             except Exception:  # noqa: BLE001 - a broken job must not stop the worker; it is logged by the job
                 self.app.logger.exception("job worker")
                 self.stopping.wait(1)
+
+    def warm_up(self) -> None:
+        """Ready the renderer before the first job (pipeline.warm_up). Best effort: a failure is logged, and the
+        first render then starts the renderer itself."""
+        try:
+            with self.app.app_context():
+                pipeline.warm_up()
+        except Exception:  # noqa: BLE001 - warming must never stop a worker from starting
+            self.app.logger.exception("warming up the renderer")
 
     def resume_pending(self) -> int:
         """Queue documents left pending by a previous process (a crash or restart between sign and render);
@@ -121,6 +131,7 @@ def init_app(app: Flask) -> None:
     jobs = app.extensions["jobs"] = Jobs(app, huey, task)
     # `huey_consumer server.worker.huey`: each worker runs the start-up hooks as it starts; the first one queues the
     # documents a crash left pending.
+    huey.on_startup("warm_up_renderer")(jobs.warm_up)
     huey.on_startup("resume_pending_documents")(jobs.resume_pending_once)
     if mode == "embedded":
 

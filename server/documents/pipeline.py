@@ -14,7 +14,8 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Blob, Document, Store, next_store_version, utcnow
 from ..storage import LocalStorage
-from .certificate import make_dev_certificate
+from . import sandbox
+from .certificate import make_dev_certificate, signer_for
 from .delivery import delivery_html
 from .render import html_to_pdf
 from .resources import PrintResources
@@ -29,6 +30,13 @@ def signing_paths() -> tuple[str, str]:
     if not Path(key).exists() or not Path(cert).exists():
         make_dev_certificate(Path(key), Path(cert), "Showroom")
     return key, cert
+
+
+def warm_up() -> None:
+    """Make the first render as fast as the next ones: start the render fork server, and load the seal library
+    and the signing key. Call it in an app context where a worker starts (it takes a few seconds of CPU)."""
+    sandbox.start()
+    signer_for(*signing_paths())
 
 
 #: entity → its document's HTML (doc, resources); a new signable entity adds its renderer here.

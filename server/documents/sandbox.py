@@ -75,6 +75,19 @@ def _forkserver() -> multiprocessing.context.BaseContext:
         return _context
 
 
+def start() -> None:
+    """Start the fork server now (it imports WeasyPrint and warms the fonts), rather than at the first render: a
+    worker calls this as it starts, so the first document of the day waits only for its own render."""
+    child = _forkserver().Process(target=_ready, name="showroom-render-warm", daemon=True)
+    child.start()  # returns once the fork server has finished its preload and forked
+    child.join()
+    child.close()
+
+
+def _ready() -> None:
+    """The warm-up child: being forked is all it has to do."""
+
+
 def _child(conn, html: str, resources: PrintResources, memory_bytes: int, cpu_seconds: int) -> None:
     """The child's entry point (kept here, so the parent never imports WeasyPrint to name it)."""
     from .sandbox_child import main
