@@ -9,7 +9,7 @@ from sqlalchemy import update
 from ..extensions import db
 from .base import SyncMixin, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
-from .customer import Customer
+from .customer import Customer, GradeChange
 from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store, next_store_version
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
@@ -42,6 +42,7 @@ __all__ = [
     "Colour",
     "Conflict",
     "Customer",
+    "GradeChange",
     "LoginAttempt",
     "MutationLog",
     "OfficeSession",

@@ -92,7 +92,18 @@ def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
         raise Rejection("not_found", _("This record does not exist."))
     if record is not None and getattr(record, "sealed", False):
         raise Rejection("immutable", _("This record is signed and can no longer be changed."))
+    if record is not None and entity.append_only:
+        raise Rejection("immutable", _("This record is part of a history and is kept as it was recorded."))
+    _check_author(ctx, entity, args)
     return entity, record_id, record
+
+
+def _check_author(ctx: Context, entity: EntityType, args: dict) -> None:
+    """A record that names its author is written in the writer's own name only."""
+    values = args.get("set")
+    if entity.author and isinstance(values, dict) and entity.author in values and values[entity.author] != ctx.user.id:
+        message = _("A change is recorded in the name of the person who makes it.")
+        raise Rejection("forbidden", message, {entity.author: [message]})
 
 
 def _base(args: dict) -> dict[str, int]:

@@ -30,6 +30,10 @@ class EntityType:
     signature_roles: tuple[str, ...] = ()
     #: pulled by every client group of the store (False: only by the group that wrote it)
     shared: bool = True
+    #: a history: a record is written once and never changed or deleted (`put`/`delete` on it are `immutable`)
+    append_only: bool = False
+    #: the field that names who wrote the record: `put` refuses any user but the writer
+    author: str | None = None
     #: reference field → the models it may name; `put` refuses a value that is not a record of the writer's
     #: store (tests/sync/test_references.py fails for a writable entity with an `*_id` field not listed here)
     refs: dict[str, tuple[type, ...]] = field(default_factory=dict, compare=False)

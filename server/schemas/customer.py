@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..vocabularies.customers import LEAD_SOURCES
-from ..vocabularies.grades import GRADES
+from ..vocabularies.grades import GRADE_CHANGE_REASONS, GRADES
 from .fields import REQUIRED, Trimmed, choice, text
+from .walkaround import MOMENT
 
 MOBILE = r"^(1[3-9]\d{9})?$"  # domain.md §8.4; empty when the customer left no number
 
@@ -43,3 +44,26 @@ class CustomerSchema(Trimmed, Schema):
         if isinstance(data, dict) and isinstance(data.get("phone"), str):
             data = {**data, "phone": normalise_mobile(data["phone"])}
         return data
+
+
+class GradeChangeSchema(Trimmed, Schema):
+    """One change of a customer's grade as a tablet records it: from, to, why (a reason code, the needs analysis
+    it follows, a note), who (`changed_by`: the writer, nobody else) and when (`changed_at`, the device's clock).
+    Recorded once, never changed; the tablet puts the customer's `grade` beside it, so a concurrent change of the
+    grade elsewhere becomes a conflict on the customer while both changes stay in the history."""
+
+    customer_id = fields.String(required=True, error_messages=REQUIRED)
+    from_grade = choice(GRADES, allow_none=True, load_default=None)
+    to_grade = choice(GRADES, required=True)
+    reason = choice(GRADE_CHANGE_REASONS, required=True)
+    needs_analysis_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
+    note = text(500, required=False, load_default="")
+    changed_by = fields.Integer(required=True, strict=True, error_messages=REQUIRED)
+    changed_at = fields.String(required=True, validate=MOMENT, error_messages=REQUIRED)
+
+    @validates_schema
+    def _a_change(self, data, **_kw):
+        if data.get("to_grade") is not None and data.get("to_grade") == data.get("from_grade"):
+            raise ValidationError(_l("The new grade is the same as the old one."), "to_grade")
+        if data.get("reason") == "needs_analysis" and not data.get("needs_analysis_id"):
+            raise ValidationError(_l("Name the needs analysis the change follows."), "needs_analysis_id")

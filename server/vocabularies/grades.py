@@ -26,6 +26,13 @@ GRADES = {
     "X": (_l("Invalid"), None),
 }
 
+#: Why a grade changed (a `grade_change` record's `reason`).
+GRADE_CHANGE_REASONS = {
+    "created": _l("Graded when the file was opened"),
+    "consultant": _l("Changed by the consultant"),
+    "needs_analysis": _l("Confirmed from the needs analysis"),
+}
+
 #: Starting grade by purchase timeline.
 TIMELINE_GRADE = {"7d": "H", "15d": "A", "30d": "B", "90d": "C", "later": "C", "unknown": "N"}
 #: Grades in falling order; a downgrade moves one step right and stops at the end.

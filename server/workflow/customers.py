@@ -1,11 +1,13 @@
-"""Customer rules that need the database (the customer file's own field rules are in schemas/customer.py)."""
+"""Customer rules that need the database (the customer file's own field rules are in schemas/customer.py): the
+owner of a file, and what a grade change may follow."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import User
+from ..models import NeedsAnalysis, User
+from ..records.lookup import store_record
 
 
 def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
@@ -16,4 +18,15 @@ def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
     owner = db.session.get(User, owner_id) if 0 < owner_id < 2**63 else None  # beyond BIGINT: no such user
     if owner is None or owner.store_id != store_id or owner.role != "consultant" or not owner.active:
         return {"owner_id": [_("Choose a consultant of this store.")]}
+    return {}
+
+
+def check_grade_change(values: dict, store_id: int) -> dict[str, list[str]]:
+    """A change that follows a needs analysis names one of the same customer."""
+    needs_id = values.get("needs_analysis_id")
+    if not needs_id:
+        return {}
+    needs = store_record(NeedsAnalysis, needs_id, store_id)
+    if needs is None or needs.customer_id != values.get("customer_id"):
+        return {"needs_analysis_id": [_("Choose a needs analysis of this customer.")]}
     return {}

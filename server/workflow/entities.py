@@ -18,6 +18,7 @@ from ..models import (
     DriveRoute,
     DriveRules,
     FollowUp,
+    GradeChange,
     LicencePhoto,
     NeedsAnalysis,
     Presentation,
@@ -32,6 +33,7 @@ from ..models import (
 )
 from ..records.registry import EntityType
 from ..schemas import ColourSchema, ConflictSchema, CustomerSchema, SeriesSchema, TrimSchema, VehicleSchema
+from ..schemas.customer import GradeChangeSchema
 from ..schemas.delivery import DeliverySchema, DocumentSchema, FollowUpSchema, TemplateRecordSchema, WeOweRecordSchema
 from ..schemas.test_drive import (
     AgreementTemplateSchema,
@@ -44,18 +46,31 @@ from ..schemas.test_drive import (
 )
 from ..schemas.walkaround import NeedsAnalysisSchema, PresentationRecordSchema, WalkaroundSchema
 from . import test_drive
-from .customers import check_customer
+from .customers import check_customer, check_grade_change
 from .handover import check_delivery, on_signed, ready_to_sign
 from .walkaround import check_needs_analysis, check_walkaround
 
 CUSTOMER_WRITERS = frozenset({"receptionist", "consultant", "account_manager", "manager", "admin"})
+#: An escort adds the walk-in a drive is for (SYNC_PROTOCOL.md, Visibility: "those they created").
+WALK_IN_WRITERS = CUSTOMER_WRITERS | {"escort"}
 HANDOVER_WRITERS = frozenset({"consultant", "manager"})
 DRIVE_WRITERS = frozenset({"escort", "consultant", "manager"})
 LOG_WRITERS = frozenset({"escort", "manager"})
 
 ENTITIES: tuple[EntityType, ...] = (
     EntityType(
-        "customer", Customer, CustomerSchema, writers=CUSTOMER_WRITERS, check=check_customer, refs={"owner_id": (User,)}
+        "customer", Customer, CustomerSchema, writers=WALK_IN_WRITERS, check=check_customer, refs={"owner_id": (User,)}
+    ),
+    # grade changes (issue 12): a history written on tablets, one record per change, never changed
+    EntityType(
+        "grade_change",
+        GradeChange,
+        GradeChangeSchema,
+        writers=CUSTOMER_WRITERS,
+        check=check_grade_change,
+        refs={"customer_id": (Customer,), "needs_analysis_id": (NeedsAnalysis,)},
+        append_only=True,
+        author="changed_by",
     ),
     EntityType("series", Series, SeriesSchema, read_only=True),
     EntityType("trim", Trim, TrimSchema, read_only=True),
