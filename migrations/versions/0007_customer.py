@@ -18,7 +18,8 @@ branch_labels = None
 depends_on = None
 
 #: The columns a grade change is made of (the model's SYNC_FIELDS).
-CONTENT = ("customer_id", "from_grade", "to_grade", "reason", "needs_analysis_id", "note", "changed_by", "changed_at")
+CONTENT = ("customer_id", "from_grade", "to_grade", "reason", "needs_analysis_id", "note", "changed_by", "changed_by_name",
+           "changed_at")
 
 
 def upgrade():
@@ -31,6 +32,7 @@ def upgrade():
     sa.Column('needs_analysis_id', sa.String(length=36), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('changed_by', sa.Integer(), nullable=False),
+    sa.Column('changed_by_name', sa.String(length=80), nullable=False),
     sa.Column('changed_at', sa.String(length=40), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),

@@ -43,6 +43,7 @@ class GradeChange(SyncMixin, db.Model):
         "needs_analysis_id",
         "note",
         "changed_by",
+        "changed_by_name",
         "changed_at",
     )
 
@@ -53,4 +54,6 @@ class GradeChange(SyncMixin, db.Model):
     needs_analysis_id: Mapped[str | None] = mapped_column(ForeignKey("needs_analysis.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[int] = mapped_column(Integer, ForeignKey("user.id"))
+    #: as the change was made, so every tablet can say who (users are not synced)
+    changed_by_name: Mapped[str] = mapped_column(String(80), default="")
     changed_at: Mapped[str] = mapped_column(String(40))  # the device's clock: shown, never trusted for ordering

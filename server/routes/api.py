@@ -21,7 +21,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
     payload = {
         "user": token.user.to_public(),
-        "store": token.user.store.to_public(),
+        # the store's time zone: the tablet shows every time of a record in it (the customer file's timeline)
+        "store": {**token.user.store.to_public(), "time_zone": current_app.config["STORE_TIMEZONE"]},
         "expires_at": token.expires_at.isoformat(),
     }
     if clear is not None:

@@ -14,8 +14,9 @@ from ..models import Customer, NeedsAnalysis, Presentation, Series, Trim, User, 
 from ..policy import office, store_get
 from ..schemas.walkaround import ScoreFormSchema
 from ..vocabularies.customers import LEAD_SOURCES
-from ..vocabularies.grades import GRADES
+from ..vocabularies.grades import GRADE_CHANGE_REASONS, GRADES
 from ..vocabularies.roles import REVIEW_ROLES
+from ..vocabularies.test_drive import KIND_LABELS, REASONS
 from ..vocabularies.walkaround import (
     DECISION_MAKERS,
     PAYMENTS,
@@ -26,6 +27,7 @@ from ..vocabularies.walkaround import (
     TOPICS,
     USAGES,
 )
+from ..workflow import customer_timeline
 from ..workflow import walkaround_reports as reports
 from ..workflow.walkaround import summarise
 from .forms import load_form
@@ -69,7 +71,8 @@ def _names(ids: set) -> dict:
 @bp.get("/customers/<customer_id>")
 @office(*CUSTOMER_VIEWERS)
 def customer_file(customer_id: str):
-    """One customer's file: needs analyses (newest first) and walk-around summaries (masked name and mobile)."""
+    """One customer's file (masked name and mobile): everything about the customer as one timeline, newest first,
+    then the needs analyses and walk-around summaries in full."""
     customer = store_get(Customer, customer_id)
     analyses = db.session.scalars(
         select(NeedsAnalysis)
@@ -82,10 +85,18 @@ def customer_file(customer_id: str):
         .order_by(Walkaround.created_at.desc())
     ).all()
     series = dict(db.session.execute(select(Series.id, Series.name).where(Series.store_id == g.store_id)).all())
-    presentations = reports.presentations_of(sessions)
+    timeline = customer_timeline.timeline(customer)
+    presentations = reports.presentations_of([e.record for e in timeline if e.kind == "walkaround"])
     return render(
         "walkaround/customer.html",
         customer=customer,
+        timeline=timeline,
+        people=customer_timeline.names_of(timeline),
+        timeline_time=customer_timeline.timeline_time,
+        can_see_documents=current_user.role in REVIEW_ROLES,
+        GRADE_CHANGE_REASONS=GRADE_CHANGE_REASONS,
+        DRIVE_KIND_LABELS=KIND_LABELS,
+        REASONS=REASONS,
         analyses=analyses,
         rows=reports.with_summaries(sessions),
         presentations=presentations,

@@ -59,6 +59,7 @@ class GradeChangeSchema(Trimmed, Schema):
     needs_analysis_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
     note = text(500, required=False, load_default="")
     changed_by = fields.Integer(required=True, strict=True, error_messages=REQUIRED)
+    changed_by_name = text(80, required=False, load_default="")
     changed_at = fields.String(required=True, validate=MOMENT, error_messages=REQUIRED)
 
     @validates_schema

@@ -1,8 +1,17 @@
-"""Test-drive vocabularies: licence classes (准驾车型) and every refusal reason with its label (domain.md §3.1)."""
+"""Test-drive vocabularies: licence classes (准驾车型), every refusal reason with its label (domain.md §3.1), and
+the kinds of drive."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+#: The kinds of drive (models/test_drive.py DRIVE_KINDS), worded so that nobody mistakes one for another: in a
+#: 试乘 the customer rides as a passenger, in a 试驾 the customer drives.
+KIND_LABELS = {
+    "ride": _l("Ride along (passenger)"),
+    "drive": _l("Drive (customer drives)"),
+    "ride_drive": _l("Ride, then drive"),
+}
 
 #: Every refusal reason with its label. The first ones are computed by `evaluate`; `other` is the escort's.
 REASONS = {

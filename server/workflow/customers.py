@@ -22,11 +22,15 @@ def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
 
 
 def check_grade_change(values: dict, store_id: int) -> dict[str, list[str]]:
-    """A change that follows a needs analysis names one of the same customer."""
+    """A change that follows a needs analysis names one of the same customer; the name of who made it is that
+    user's (the registry already refuses any user but the writer)."""
+    problems: dict[str, list[str]] = {}
     needs_id = values.get("needs_analysis_id")
-    if not needs_id:
-        return {}
-    needs = store_record(NeedsAnalysis, needs_id, store_id)
-    if needs is None or needs.customer_id != values.get("customer_id"):
-        return {"needs_analysis_id": [_("Choose a needs analysis of this customer.")]}
-    return {}
+    if needs_id:
+        needs = store_record(NeedsAnalysis, needs_id, store_id)
+        if needs is None or needs.customer_id != values.get("customer_id"):
+            problems["needs_analysis_id"] = [_("Choose a needs analysis of this customer.")]
+    author = store_record(User, values.get("changed_by"), store_id)
+    if values.get("changed_by_name") and (author is None or values["changed_by_name"] != author.display_name):
+        problems["changed_by_name"] = [_("Not the name of the person who made the change.")]
+    return problems

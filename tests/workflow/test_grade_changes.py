@@ -37,6 +37,7 @@ def change(customer: str, by: int, **values) -> dict:
         "needs_analysis_id": None,
         "note": "",
         "changed_by": by,
+        "changed_by_name": "",
         "changed_at": "2026-11-29T10:14:07.512+08:00",
         **values,
     }
@@ -64,7 +65,9 @@ def test_a_grade_change_is_its_own_record_and_every_tablet_pulls_it(world, file)
     mutations; another tablet pulls the change with who, when, from, to and why, and the file's grade."""
     tablet = world.tablet("a1")
     change_id = str(uuid.uuid4())
-    values = change(file["customer"], world.ids["a1"], reason="needs_analysis", needs_analysis_id=file["needs"])
+    values = change(
+        file["customer"], world.ids["a1"], reason="needs_analysis", needs_analysis_id=file["needs"], changed_by_name="李明"
+    )
     answer = tablet.push(
         tablet.put("grade_change", change_id, values),
         tablet.put("customer", file["customer"], {"grade": "H"}, base=grade_base(tablet, file)),
@@ -141,6 +144,7 @@ def test_two_tablets_change_the_grade_offline_and_both_changes_are_kept(world, f
         ({"reason": "needs_analysis"}, "needs_analysis_id", "Name the needs analysis the change follows."),
         ({"changed_at": "yesterday"}, "changed_at", None),
         ({"note": "长" * 501}, "note", None),
+        ({"changed_by_name": "王五"}, "changed_by_name", "Not the name of the person who made the change."),
     ],
 )
 def test_a_bad_grade_change_gets_an_error_on_its_field(app, world, file, values, field, message):

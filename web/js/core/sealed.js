@@ -51,7 +51,7 @@ async function download(session, doc, name, button, message) {
 
 /** A button that saves the PDF of document `doc` as "<file>-<record id>.pdf", enabled once the PDF is ready and
  *  the tablet is online; a failed download is told in `message`. */
-function pdfButton(session, { doc, label, file, testid = 'download-pdf', kind = 'primary' }, message) {
+export function pdfButton(session, { doc, label, file, testid = 'download-pdf', kind = 'primary' }, message) {
   const ready = doc && doc.state === 'ready' && doc.pdf_sha256;
   const button = h('button', { type: 'button', class: `button ${kind}`, 'data-testid': testid,
     disabled: !ready || !getStatus().online }, label);

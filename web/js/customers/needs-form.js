@@ -1,7 +1,8 @@
 // The needs analysis (进店五问) of one customer, offline: usage, who drives, who decides, budget, payment, current
 // car and trade-in, competitors, focus topics and timeline. The grade it suggests (grading.js, the server's rule)
-// is shown live; the consultant confirms it or picks another. Saved as one `put`; nothing is queued while a field
-// is invalid, and each error sits under its field.
+// is shown live; saving keeps the customer's grade unless the consultant taps one (the suggested one is marked):
+// the grade never changes by itself. Saved as one `put`; nothing is queued while a field is invalid, and each
+// error sits under its field.
 
 import { h, mount } from '../core/dom.js';
 import { t } from '../core/i18n.js';
@@ -55,8 +56,8 @@ function field(name, control, hint) {
 }
 
 /** The form while a person fills it in, from the record `v` (empty for a new one): a Set per multi-select, a
- *  {value} per one-of choice, the inputs of typed answers, and `confirmed`, the grade the consultant picked
- *  (null: it follows the suggestion). */
+ *  {value} per one-of choice, the inputs of typed answers, and `confirmed`, the grade the consultant picks on
+ *  this visit of the form (null: the customer's grade stays as it is). */
 function formState(v) {
   const text = (name, props = {}) => h('input', { id: `needs-${name}`, name, autocomplete: 'off', ...props,
     value: v[name] === null || v[name] === undefined ? '' : String(v[name]) });
@@ -67,7 +68,7 @@ function formState(v) {
     payment: { value: v.payment || null },
     timeline: { value: v.timeline || null },
     model: { value: v.series_id || null },
-    confirmed: v.grade || null,
+    confirmed: null,
     inputs: {
       users: text('users', { placeholder: t('e.g. the customer and his wife') }),
       budget_min: text('budget_min', { inputmode: 'decimal' }),
@@ -93,23 +94,37 @@ function entered(form) {
   };
 }
 
-/** The grade the answers suggest, shown live, and the buttons that confirm it or pick another:
- *  {suggestion, buttons, draw}. */
-function gradeChoice(form) {
+/** What saving does to the customer's grade `current`: kept, or changed to the one the consultant picked. */
+function gradeOutcome(form, current) {
+  if (!form.confirmed || form.confirmed === current) {
+    return h('p', { class: 'grade-outcome', 'data-testid': 'grade-kept' },
+      t('Saving keeps the grade %(grade)s. Tap a grade to change it.', { grade: current }));
+  }
+  return h('p', { class: 'grade-outcome changed', 'data-testid': 'grade-changed' },
+    t('Saving changes the grade from %(from)s to %(to)s.', { from: current, to: form.confirmed }));
+}
+
+/** The grade the answers suggest, shown live, and the buttons with the customer's grade `current` checked; one tap
+ *  on another (the suggested one is marked) changes it when the form is saved: {suggestion, buttons, draw}. */
+function gradeChoice(form, current) {
   const suggestion = h('p', { class: 'suggestion', 'data-testid': 'suggested-grade' });
   const buttons = h('div', { class: 'grade-picker', role: 'radiogroup', id: 'confirmed-grade',
     'aria-label': needsFieldLabel('confirmed_grade') });
+  const outcome = h('div', { 'aria-live': 'polite' });
   const draw = () => {
     const suggested = suggestGrade(cleanNeeds(entered(form))).grade;
-    const shown = form.confirmed || suggested;
+    const shown = form.confirmed || current;
     suggestion.replaceChildren(t('Suggested grade: '), h('strong', { 'data-grade': suggested }, suggested), ' · ',
       gradeLabel(suggested));
     mount(buttons, CONFIRMABLE.map((code) => h('button', {
-      type: 'button', role: 'radio', class: `grade-choice grade-${code}`, 'aria-checked': String(code === shown),
-      'data-grade': code, onclick: () => { form.confirmed = code; draw(); },
-    }, h('span', { class: 'grade-code' }, code), h('span', { class: 'grade-label' }, gradeLabel(code)))));
+      type: 'button', role: 'radio', class: `grade-choice grade-${code}${code === suggested ? ' suggested' : ''}`,
+      'aria-checked': String(code === shown), 'data-grade': code, 'data-suggested': String(code === suggested),
+      onclick: () => { form.confirmed = code; draw(); },
+    }, h('span', { class: 'grade-code' }, code), h('span', { class: 'grade-label' }, gradeLabel(code)),
+    code === suggested ? h('span', { class: 'grade-tag' }, t('Suggested')) : null)));
+    mount(outcome, gradeOutcome(form, current));
   };
-  return { suggestion, buttons, draw };
+  return { suggestion, buttons, outcome, draw };
 }
 
 /** The fields of the form in order ({name: {error, control, element}}); a change redraws the suggested grade. */
@@ -179,7 +194,7 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
   }
   const before = existing[0] || null;
   const form = formState(before || {});
-  const grade = gradeChoice(form);
+  const grade = gradeChoice(form, customer.grade);
   const fields = needsFields(form, series, grade);
   for (const input of [form.inputs.budget_min, form.inputs.budget_max]) {
     input.addEventListener('input', grade.draw);
@@ -196,7 +211,7 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
     try {
       const raw = entered(form);
       const result = await saveNeeds(session, customerId, before ? before.id : null,
-        { ...raw, grade: form.confirmed || suggestGrade(cleanNeeds(raw)).grade });
+        { ...raw, grade: form.confirmed });
       if (result.errors) {
         showErrors(form, fields, formError, result.errors);
         return;
@@ -224,6 +239,6 @@ export async function renderNeedsForm(view, { session, customerId, onSaved }) {
     h('h2', {}, t('Current car and alternatives')), fields.current_car.element, fields.trade_in.element,
     fields.competitors.element,
     h('h2', {}, t('Interests and timing')), fields.focus_topics.element, fields.timeline.element,
-    h('h2', {}, t('Grade')), grade.suggestion, fields.grade.element, fields.notes.element,
+    h('h2', {}, t('Grade')), grade.suggestion, fields.grade.element, grade.outcome, fields.notes.element,
     h('div', { class: 'actions' }, submit, submitWalk))));
 }

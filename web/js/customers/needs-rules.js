@@ -124,7 +124,7 @@ export function validateNeeds(values) {
   checkCodes(values, 'focus_topics', TOPICS, add);
   for (const [field, codes] of [['decision_maker', DECISION_MAKERS], ['payment', PAYMENTS],
     ['timeline', TIMELINES], ['grade', NEEDS_GRADES]]) {
-    if (!codes.includes(values[field])) {
+    if (!codes.includes(values[field]) && !(field === 'grade' && values.grade === null)) { // null: none picked
       add(field, t('Choose one of the listed values.'));
     }
   }

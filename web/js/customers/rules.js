@@ -40,6 +40,16 @@ export function gradeLabel(code) {
   return labels[code] || code;
 }
 
+/** Why a grade changed (server/vocabularies/grades.py GRADE_CHANGE_REASONS). */
+export function gradeReasonLabel(code) {
+  const labels = {
+    created: t('Graded when the file was opened'),
+    consultant: t('Changed by the consultant'),
+    needs_analysis: t('Confirmed from the needs analysis'),
+  };
+  return labels[code] || code;
+}
+
 /** The label of a lead source code (server/domain.py LEAD_SOURCES). */
 export function sourceLabel(code) {
   const labels = {

@@ -1,5 +1,6 @@
 // The customer list (search by name or phone, phones masked) and one customer's screen (full number to call,
-// grade buttons, open conflicts). Drawn from the view in IndexedDB, so it works the same offline.
+// grade buttons with the needs analysis' suggestion confirmed in one tap, open conflicts, and the file's timeline).
+// Drawn from the view in IndexedDB, so it works the same offline.
 
 import { h, mount } from '../core/dom.js';
 import { formatTime, maskPhone } from '../core/format.js';
@@ -8,8 +9,10 @@ import { conflictsOf } from '../core/problems.js';
 import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
 import { walkaroundCard } from '../walkaround/summary.js';
 import { gradePicker } from './form.js';
+import { needsOf } from './needs-store.js';
 import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
-import { getCustomer, listCustomers, matches, saveCustomer } from './store.js';
+import { getCustomer, gradeChangesOf, listCustomers, matches, saveCustomer } from './store.js';
+import { timelineCard } from './timeline.js';
 
 let query = ''; // the search survives a redraw after a sync and a visit to a customer
 
@@ -84,6 +87,44 @@ function conflictCard(conflict) {
       user: (conflict.overwritten_by && conflict.overwritten_by.user) || '?' })));
 }
 
+/** The grade the latest needs analysis suggests, when the file's grade differs and no grade change has followed
+ *  that analysis yet: {grade, needs} or null. */
+async function pendingSuggestion(session, customer) {
+  if (!WALKAROUND_ROLES.includes(session.user.role)) {
+    return null;
+  }
+  const [latest] = await needsOf(session, customer.id);
+  if (!latest || latest.suggested_grade === 'N' || latest.suggested_grade === customer.grade) {
+    return null;
+  }
+  const changes = await gradeChangesOf(session, customer.id);
+  const answered = String(latest.answered_at || latest.created_at || '');
+  const decided = changes.some((c) => c.needs_analysis_id === latest.id
+    || Date.parse(c.changed_at || c.created_at) > Date.parse(answered));
+  return decided ? null : { grade: latest.suggested_grade, needs: latest };
+}
+
+/** The grade card: the suggestion of the needs analysis (one tap confirms it) and the grade buttons (a tap
+ *  changes the grade); each change is kept as a grade change. `changed(mutation)` runs after a change. */
+function gradeCard(session, customer, suggestion, changed) {
+  const change = async (grade, why) => {
+    const result = await saveCustomer(session, customer.id, { grade }, why);
+    if (!result.errors) {
+      changed(result.mutation);
+    }
+  };
+  const accept = suggestion && h('button', { type: 'button', class: 'button primary', 'data-testid': 'accept-suggested-grade',
+    onclick: () => change(suggestion.grade, { reason: 'needs_analysis', needs_analysis_id: suggestion.needs.id }) },
+  t('Change the grade to %(grade)s', { grade: suggestion.grade }));
+  return h('section', { class: 'card' },
+    h('h2', {}, t('Grade')),
+    suggestion ? h('div', { class: 'grade-suggestion', 'data-testid': 'grade-suggestion' },
+      h('p', {}, t('The needs analysis suggests %(grade)s (%(label)s); the file says %(current)s.', {
+        grade: suggestion.grade, label: gradeLabel(suggestion.grade), current: customer.grade })),
+      accept) : null,
+    gradePicker(customer.grade, (code) => change(code, { reason: 'consultant' })));
+}
+
 /** Draw one customer into `view`; returns a function that redraws it (after a sync). */
 export async function renderCustomer(view, { session, id, onSaved }) {
   const draw = async () => {
@@ -95,6 +136,8 @@ export async function renderCustomer(view, { session, id, onSaved }) {
     }
     const conflicts = await conflictsOf(session, 'customer', id);
     const walks = WALKAROUND_ROLES.includes(session.user.role) ? await walkaroundCard(session, customer) : null;
+    const [suggestion, history] = await Promise.all([pendingSuggestion(session, customer),
+      timelineCard(session, customer)]);
     const rows = [
       [fieldLabel('phone'), customer.phone
         ? h('a', { href: `tel:${customer.phone}`, class: 'phone', 'data-testid': 'customer-phone' }, customer.phone)
@@ -123,20 +166,16 @@ export async function renderCustomer(view, { session, id, onSaved }) {
           HANDOVER_ROLES.includes(session.user.role)
             ? h('a', { class: 'button secondary', href: `#/handover/start/${id}`, 'data-testid': 'start-handover' },
               t('Start a handover')) : null)),
-      h('section', { class: 'card' },
-        h('h2', {}, t('Grade')),
-        gradePicker(customer.grade, async (code) => {
-          const result = await saveCustomer(session, id, { grade: code });
-          if (!result.errors) {
-            onSaved(id, result.mutation);
-            draw();
-          }
-        })),
+      gradeCard(session, customer, suggestion, (mutation) => {
+        onSaved(id, mutation);
+        draw();
+      }),
       walks,
       conflicts.length ? h('section', { class: 'card alert' },
         h('h2', {}, t('Conflicting changes')),
         h('p', { class: 'muted small' }, t('Two tablets changed this customer. The office decides which value to keep.')),
-        h('ul', { class: 'conflict-list' }, conflicts.map(conflictCard))) : null));
+        h('ul', { class: 'conflict-list' }, conflicts.map(conflictCard))) : null,
+      history));
   };
   await draw();
   return draw;

@@ -1,9 +1,11 @@
 // Customer files on this tablet: read from IndexedDB as the view (server truth + pending changes, rebase.js),
-// written as `put` mutations to the outbox. Screens call these; they never talk to the network.
+// written as `put` mutations to the outbox. A change of the grade is also kept as a `grade_change` record of its
+// own (who, when, from, to, why), queued with the file's put in one transaction; it is never changed afterwards.
+// Screens call these; they never talk to the network.
 
-import { enqueueMutation, openUserDb, readEntity } from '../core/db.js';
+import { deviceTime, enqueueMutations, openUserDb, readEntity } from '../core/db.js';
 import { buildView, diffForPut } from '../core/rebase.js';
-import { uuid7 } from '../core/record-store.js';
+import { entityView, uuid7 } from '../core/record-store.js';
 import { syncSoon } from '../core/sync.js';
 import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
 
@@ -38,8 +40,27 @@ export function matches(customer, query) {
     || (/^\+?\d+$/.test(digits) && (customer.phone || '').includes(digits.replace(/^\+?86(?=1\d{10}$)/, '')));
 }
 
-/** Validate and queue a create (id null) or an edit; resolves to {errors} or {id, mutation} (null: no change). */
-export async function saveCustomer(session, id, rawValues) {
+/** The grade changes of one customer, newest first. */
+export async function gradeChangesOf(session, customerId) {
+  const { view } = await entityView(await openUserDb(session.store.code, session.user.id), 'grade_change');
+  const at = (c) => String(c.changed_at || c.created_at || '');
+  return [...view.values()].filter((c) => c.customer_id === customerId).sort((a, b) => at(b).localeCompare(at(a)));
+}
+
+/** The `put` of a grade change of `customerId` from → to, made now by the signed-in user, and why
+ *  ({reason, needs_analysis_id}); a new record, never changed afterwards. */
+function gradeChange(session, customerId, from, to, why) {
+  return ['put', { entity: 'grade_change', id: uuid7(), base: {}, set: {
+    customer_id: customerId, from_grade: from ?? null, to_grade: to, reason: why.reason,
+    needs_analysis_id: why.needs_analysis_id || null, note: '', changed_by: session.user.id,
+    changed_by_name: session.user.display_name || '', changed_at: deviceTime(),
+  } }];
+}
+
+/** Validate and queue a create (id null) or an edit; resolves to {errors} or {id, mutation} (null: no change).
+ *  A new grade is kept as a grade change too, with `why` ({reason, needs_analysis_id}; by default the consultant
+ *  changed it, or graded the new file). */
+export async function saveCustomer(session, id, rawValues, why = { reason: 'consultant' }) {
   const values = cleanCustomer(rawValues);
   const { db, records, view } = await load(session);
   const current = id ? view.get(id) : undefined;
@@ -62,7 +83,12 @@ export async function saveCustomer(session, id, rawValues) {
   const recordId = id || uuid7();
   const server = records.find((r) => r.id === recordId);
   const { set, base } = diffForPut(server, current, changed);
-  const mutation = await enqueueMutation(db, 'put', { entity: 'customer', id: recordId, set, base });
+  const mutations = [['put', { entity: 'customer', id: recordId, set, base }]];
+  if ('grade' in changed && (current || changed.grade !== CUSTOMER_SCHEMA.properties.grade.default)) {
+    mutations.push(gradeChange(session, recordId, current ? current.grade : null, changed.grade,
+      current ? why : { reason: 'created' }));
+  }
+  const [mutation] = await enqueueMutations(db, mutations);
   syncSoon();
   return { id: recordId, mutation };
 }

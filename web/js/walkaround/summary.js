@@ -82,7 +82,9 @@ function needsLines(needs) {
     [[t('When to buy'), timelineLabel(needs.timeline)], [t('Budget'), budget],
       [t('Decision maker'), deciderLabel(needs.decision_maker)], [t('Payment'), paymentLabel(needs.payment)],
       [t('What matters most'), (needs.focus_topics || []).map(topicLabel).join('、') || '—'],
-      [t('Grade'), `${needs.grade || needs.suggested_grade} · ${gradeLabel(needs.grade || needs.suggested_grade)}`]]
+      // The grade the answers suggest; a confirmed one only when the consultant picked it (the file keeps its own).
+      needs.grade ? [t('Confirmed grade'), `${needs.grade} · ${gradeLabel(needs.grade)}`]
+        : [t('Suggested grade'), `${needs.suggested_grade} · ${gradeLabel(needs.suggested_grade)}`]]
       .map(([label, value]) => h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value))));
 }
 
