@@ -65,6 +65,7 @@ const PRECACHE = [
   '/static/js/shell/sync-badge.js',
   '/static/js/shell/sync-panel.js',
   '/static/js/test-drive/agreement.js',
+  '/static/js/test-drive/customer-picker.js',
   '/static/js/test-drive/eligibility-step.js',
   '/static/js/test-drive/eligibility.js',
   '/static/js/test-drive/feedback.js',

@@ -48,7 +48,7 @@ class GradeChange(SyncMixin, db.Model):
     )
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
-    from_grade: Mapped[str | None] = mapped_column(String(2))  # None: the grade the file was opened with
+    from_grade: Mapped[str | None] = mapped_column(String(2))  # None: not known to the writer
     to_grade: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(16))  # vocabularies/grades.py GRADE_CHANGE_REASONS
     needs_analysis_id: Mapped[str | None] = mapped_column(ForeignKey("needs_analysis.id"))

@@ -28,7 +28,6 @@ GRADES = {
 
 #: Why a grade changed (a `grade_change` record's `reason`).
 GRADE_CHANGE_REASONS = {
-    "created": _l("Graded when the file was opened"),
     "consultant": _l("Changed by the consultant"),
     "needs_analysis": _l("Confirmed from the needs analysis"),
 }

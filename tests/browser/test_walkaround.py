@@ -116,7 +116,8 @@ def office_text(source: str, **params) -> str:
 def test_bad_needs_answers_get_field_errors_and_nothing_is_queued(landscape, live_server, screenshot):
     """Offline, a negative budget, a budget that is not a number and a lower bound above the upper one each get
     an error under their own field, in Chinese, and nothing reaches the outbox; the server refuses the same
-    values on the same fields. Corrected, the answers are saved with the grade they suggest."""
+    values on the same fields. Corrected, the answers are saved with the grade they suggest, and the customer's
+    grade stays as it was (no grade was picked)."""
     context, page = landscape
     sign_in_tablet(page)
     context.set_offline(True)
@@ -184,10 +185,10 @@ def test_bad_needs_answers_get_field_errors_and_nothing_is_queued(landscape, liv
     queued = [m["args"] for m in page.evaluate(OUTBOX)[before:]]
     needs = next(a for a in queued if a["entity"] == "needs_analysis")
     assert needs["set"]["budget_min"] == 15.5 and needs["set"]["budget_max"] == 20
-    assert needs["set"]["competitors"] == ["丰田 RAV4"] and needs["set"]["grade"] == "B"
-    expect(page.locator(".customer-title .grade")).to_have_text("B")  # the confirmed grade is the file's grade
-    customer_puts = [a["set"] for a in queued if a["entity"] == "customer"]
-    assert customer_puts == ([] if grade_before == "B" else [{"grade": "B"}])
+    assert needs["set"]["competitors"] == ["丰田 RAV4"] and needs["set"]["suggested_grade"] == "B"
+    assert needs["set"]["grade"] is None  # no grade picked: saving never changes the file's grade
+    expect(page.locator(".customer-title .grade")).to_have_text(grade_before)
+    assert [a for a in queued if a["entity"] in ("customer", "grade_change")] == []
 
 
 def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reach_the_office(
@@ -323,6 +324,10 @@ def test_offline_needs_analysis_and_six_positions_resume_after_a_reload_and_reac
     assert server[f"customer/{customer_id}"]["grade"] == "H"
     needs = [v for k, v in server.items() if k.startswith("needs_analysis/") and v["customer_id"] == customer_id]
     assert len(needs) == 1 and needs[0]["grade"] == "H" and needs[0]["suggested_grade"] == "A"
+    changes = [v for k, v in server.items() if k.startswith("grade_change/") and v["customer_id"] == customer_id]
+    assert [(c["to_grade"], c["reason"], c["needs_analysis_id"]) for c in changes] == [
+        ("H", "needs_analysis", needs[0]["id"])
+    ]
     assert needs[0]["focus_topics"] == ["safety", "space"] and needs[0]["budget_max"] == 20
     walks = [v for k, v in server.items() if k.startswith("walkaround/") and v["customer_id"] == customer_id]
     assert len(walks) == 1
@@ -522,9 +527,12 @@ def test_a_new_prospect_gets_a_needs_analysis_and_a_walk_around_offline_and_all_
     )
     assert not rejections, [(r["args"]["entity"], r["error"]) for r in rejections]
     server = live_server.pull_all("manager")
-    assert server[f"customer/{customer_id}"]["name"] == name and server[f"customer/{customer_id}"]["grade"] == "B"
+    assert server[f"customer/{customer_id}"]["name"] == name
+    assert server[f"customer/{customer_id}"]["grade"] == "N"  # suggested B, never picked: the grade stays
     needs = [v for k, v in server.items() if k.startswith("needs_analysis/") and v["customer_id"] == customer_id]
-    assert [(n["timeline"], n["grade"], n["focus_topics"]) for n in needs] == [("7d", "B", ["technology"])]
+    assert [(n["timeline"], n["suggested_grade"], n["grade"], n["focus_topics"]) for n in needs] == [
+        ("7d", "B", None, ["technology"])
+    ]
     walks = [v for k, v in server.items() if k.startswith("walkaround/") and v["customer_id"] == customer_id]
     assert len(walks) == 1 and walks[0]["status"] == "in_progress"
     assert walks[0]["current_position"] == "front"  # the second position of variant A, where it stopped

@@ -25,10 +25,28 @@ def open_test_drives(page) -> None:
     expect(page.get_by_test_id("drive-start")).to_be_visible()
 
 
-def start_drive(page, *, plate: str | None = None, customer: int = 1) -> str:
-    """Start a drive for the `customer`-th customer in the picker with an available car (or `plate`); returns its id."""
-    open_test_drives(page)
-    page.get_by_test_id("drive-customer").select_option(index=customer)
+#: In-page: the `n`-th customer of the tablet's list (newest first), as {id, name}.
+NTH_CUSTOMER = """async (n) => { const s = await (await import('/static/js/core/db.js')).getSession();
+  const c = (await (await import('/static/js/customers/store.js')).listCustomers(s))[n - 1];
+  return { id: c.id, name: c.name }; }"""
+
+
+def choose_customer(page, customer: int) -> dict:
+    """Pick the `customer`-th customer of the tablet's list (newest first) in the new-drive card, by searching its
+    name and tapping it; returns {id, name}."""
+    wanted = page.evaluate(NTH_CUSTOMER, customer)
+    page.get_by_test_id("drive-customer-search").fill(wanted["name"])
+    page.locator(f"[data-testid=drive-customer-option][data-id='{wanted['id']}']").click()
+    expect(page.get_by_test_id("drive-customer-chosen")).to_contain_text(wanted["name"])
+    return wanted
+
+
+def start_drive(page, *, plate: str | None = None, customer: int = 1, keep_form: bool = False) -> str:
+    """Start a drive for the `customer`-th customer of the tablet's list with an available car (or `plate`); returns
+    its id. `keep_form`: on the test-drive list already, with choices made there (the kind) kept."""
+    if not keep_form:
+        open_test_drives(page)
+    choose_customer(page, customer)
     car = (
         page.locator(f"[data-testid=fleet-car][data-plate='{plate}']")
         if plate

@@ -66,7 +66,11 @@ def test_a_grade_change_is_its_own_record_and_every_tablet_pulls_it(world, file)
     tablet = world.tablet("a1")
     change_id = str(uuid.uuid4())
     values = change(
-        file["customer"], world.ids["a1"], reason="needs_analysis", needs_analysis_id=file["needs"], changed_by_name="李明"
+        file["customer"],
+        world.ids["a1"],
+        reason="needs_analysis",
+        needs_analysis_id=file["needs"],
+        changed_by_name="李明",
     )
     answer = tablet.push(
         tablet.put("grade_change", change_id, values),

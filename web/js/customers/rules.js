@@ -43,7 +43,6 @@ export function gradeLabel(code) {
 /** Why a grade changed (server/vocabularies/grades.py GRADE_CHANGE_REASONS). */
 export function gradeReasonLabel(code) {
   const labels = {
-    created: t('Graded when the file was opened'),
     consultant: t('Changed by the consultant'),
     needs_analysis: t('Confirmed from the needs analysis'),
   };

@@ -58,8 +58,8 @@ function gradeChange(session, customerId, from, to, why) {
 }
 
 /** Validate and queue a create (id null) or an edit; resolves to {errors} or {id, mutation} (null: no change).
- *  A new grade is kept as a grade change too, with `why` ({reason, needs_analysis_id}; by default the consultant
- *  changed it, or graded the new file). */
+ *  A new grade of an existing file is kept as a grade change too, with `why` ({reason, needs_analysis_id}; by
+ *  default the consultant changed it). */
 export async function saveCustomer(session, id, rawValues, why = { reason: 'consultant' }) {
   const values = cleanCustomer(rawValues);
   const { db, records, view } = await load(session);
@@ -84,9 +84,8 @@ export async function saveCustomer(session, id, rawValues, why = { reason: 'cons
   const server = records.find((r) => r.id === recordId);
   const { set, base } = diffForPut(server, current, changed);
   const mutations = [['put', { entity: 'customer', id: recordId, set, base }]];
-  if ('grade' in changed && (current || changed.grade !== CUSTOMER_SCHEMA.properties.grade.default)) {
-    mutations.push(gradeChange(session, recordId, current ? current.grade : null, changed.grade,
-      current ? why : { reason: 'created' }));
+  if (current && 'grade' in changed) { // a change of a file's grade; a new file's first grade is no change
+    mutations.push(gradeChange(session, recordId, current.grade, changed.grade, why));
   }
   const [mutation] = await enqueueMutations(db, mutations);
   syncSoon();

@@ -3,7 +3,8 @@
 // along (the person signed in), fitness to drive, and — only after a separate, unticked consent — a photo of the
 // licence. Each failing rule is shown at its field; "Record the refusal" keeps the reason codes on the drive,
 // which syncs as a refusal. The full licence number never leaves this screen: the record keeps the masked
-// number and "verified" (PIPL, domain.md §8.2).
+// number and "verified" (PIPL, domain.md §8.2); while the app is open it stays in memory (`typedLicences`), so an
+// escort who leaves the step and comes back does not type it again.
 
 import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
@@ -15,6 +16,11 @@ import {
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
 import { eligibilityDateErrors, localToday, reasonField, reasonLabel } from './rules.js';
 import { keepPhoto, saveDraft, saveDrive, saveLicencePhoto } from './store.js';
+
+/** The licence numbers typed since the app opened, by user and drive: in this page's memory only — never in
+ *  IndexedDB, the draft or the outbox, gone with a reload — and forgotten once a refusal is recorded. */
+const typedLicences = new Map();
+const licenceKey = (session, ctx) => `${session.user.id}/${ctx.drive.id}`;
 
 function checkbox(id, label, checked, testid) {
   const box = h('input', { type: 'checkbox', id, checked, 'data-testid': testid });
@@ -76,7 +82,9 @@ function formFields(session, ctx, kept, watch, boxes) {
     has_licence: checkField(boxes.hasLicence, 'has_licence'),
     licence_number: field('licence_number', t('Licence number'), h('input', { type: 'text', name: 'licence_number',
       'data-testid': 'input-licence_number', maxlength: 18, autocomplete: 'off', spellcheck: 'false',
-      class: 'licence-input' }), { hint: t('Checked on this tablet; only a masked number is kept.') }),
+      class: 'licence-input', value: typedLicences.get(licenceKey(session, ctx)) || '',
+      oninput: (event) => typedLicences.set(licenceKey(session, ctx), event.currentTarget.value) }),
+    { hint: t('Checked on this tablet; only a masked number is kept.') }),
     licence_class: field('licence_class', t('Licence class (准驾车型)'), watch(h('select', { name: 'licence_class',
       'data-testid': 'input-licence_class' }, LICENCE_CLASSES.map((c) => h('option', { value: c,
       selected: c === kept.licence_class }, c))), 'licence_class'),
@@ -234,6 +242,7 @@ function showRefusal(outcome, session, ctx, form, v, reasons) {
     t('Record the refusal'));
   record.addEventListener('click', async () => {
     record.disabled = true;
+    typedLicences.delete(licenceKey(session, ctx));
     await saveDrive(session, id, { ...recordFields(ctx.drive, form, v, reasons), outcome: 'refused',
       refusal_reasons: reasons,
       refusal_note: form.boxes.other.box.checked ? form.fields.refusal_note.input.value.trim() : '' });

@@ -60,13 +60,23 @@ export function intentionLabel(code) {
   return labels[code] || code;
 }
 
-/** Kinds of drive (试乘 / 试驾 / both). */
-export const KINDS = ['ride_drive', 'drive', 'ride'];
+/** Kinds of drive (试乘 / 试驾 / both), in the order they are offered. */
+export const KINDS = ['ride', 'drive', 'ride_drive'];
 
-/** The label of a kind of drive. */
+/** The label of a kind of drive, never to be mistaken for another: in a 试乘 the customer rides as a passenger,
+ *  in a 试驾 the customer drives (server/vocabularies/test_drive.py KIND_LABELS). */
 export function kindLabel(code) {
-  const labels = { drive: t('Test drive'), ride: t('Test ride'), ride_drive: t('Ride, then drive') };
+  const labels = { ride: t('Ride along (passenger)'), drive: t('Drive (customer drives)'),
+    ride_drive: t('Ride, then drive') };
   return labels[code] || code;
+}
+
+/** Who drives in a kind of drive, in a few words. */
+export function kindHint(code) {
+  const hints = { ride: t('The escort drives, the customer rides along.'),
+    drive: t('The customer drives, the escort rides along.'),
+    ride_drive: t('The escort drives first, then the customer.') };
+  return hints[code] || '';
 }
 
 /** The label of a fleet car's status. */

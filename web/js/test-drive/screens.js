@@ -1,18 +1,20 @@
 // The test-drive entry points: today's drives (this escort's and the store's), the fleet with each car's pulled
-// status, starting a drive (customer, car, route, kind) — a car that is out cannot be taken, and the screen says
-// who has it — and the dispatcher that opens a drive at its step, or read-only once refused or sealed.
+// status, starting a drive (customer found by a search or added as a walk-in, car, route, kind) — a car that is out
+// cannot be taken, and the screen says who has it — and the dispatcher that opens a drive at its step, or
+// read-only once refused or sealed.
 
 import { h, mount } from '../core/dom.js';
-import { formatTime, maskPhone } from '../core/format.js';
+import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { listCustomers } from '../customers/store.js';
 import { renderAgreement } from './agreement.js';
+import { customerPicker } from './customer-picker.js';
 import { renderEligibility } from './eligibility-step.js';
 import { renderFeedback } from './feedback.js';
 import { renderReturn, renderStart } from './log.js';
 import { stepAllowed, stepOf } from './model.js';
 import { drawConflicts } from './parts.js';
-import { fleetStatusLabel, KINDS, kindLabel, localToday, reasonLabel } from './rules.js';
+import { fleetStatusLabel, KINDS, kindHint, kindLabel, localToday, reasonLabel } from './rules.js';
 import { renderFinished } from './sealed.js';
 import { holderOf, listDrives, loadDrive, loadFleet, saveDraft, startDrive } from './store.js';
 
@@ -103,23 +105,30 @@ function fleetList(session, fleet, rows, choice, say) {
   return cars;
 }
 
+/** The kinds of drive as three big buttons, each with what it means (`choice.kind`, kept across redraws). */
+function kindChooser(choice) {
+  const group = h('div', { class: 'kind-picker', role: 'radiogroup', id: 'drive-kind', 'aria-labelledby': 'drive-kind-label' });
+  const draw = () => mount(group, KINDS.map((k) => h('button', {
+    type: 'button', role: 'radio', class: 'kind-choice', 'data-kind': k, 'aria-checked': String(choice.kind === k),
+    onclick: () => { choice.kind = k; draw(); },
+  }, h('span', { class: 'kind-name' }, kindLabel(k)), h('span', { class: 'kind-hint' }, kindHint(k)))));
+  draw();
+  return group;
+}
+
 /** The card that starts a drive: customer, route, kind and a free car of the fleet (`choice.car`). */
 function newDriveCard(session, { rows, fleet, customers }, choice) {
   const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'start-error', hidden: true });
   const say = (text) => { message.textContent = text || ''; message.hidden = !text; };
-  const customer = h('select', { id: 'drive-customer', 'data-testid': 'drive-customer' },
-    h('option', { value: '' }, t('Choose a customer')),
-    customers.map((c) => h('option', { value: c.id }, c.phone ? `${c.name} · ${maskPhone(c.phone)}` : c.name)));
+  const picker = customerPicker(session, customers, choice, () => say(null));
   const route = h('select', { id: 'drive-route', 'data-testid': 'drive-route' },
     fleet.routes.map((r) => h('option', { value: r.id }, `${r.name} · ${r.distance_km} km`)));
-  const kind = h('select', { id: 'drive-kind', 'data-testid': 'drive-kind' },
-    KINDS.map((k) => h('option', { value: k }, kindLabel(k))));
   const cars = fleetList(session, fleet, rows, choice, say);
   const start = h('button', { type: 'button', class: 'button primary wide', 'data-testid': 'drive-start' },
     t('Start a test drive'));
   start.addEventListener('click', async () => {
     const car = fleet.cars.find((c) => c.id === choice.car);
-    const who = customers.find((c) => c.id === customer.value);
+    const who = picker.chosen();
     if (!who) {
       say(t('Choose a customer.'));
       return;
@@ -135,14 +144,13 @@ function newDriveCard(session, { rows, fleet, customers }, choice) {
     }
     start.disabled = true;
     const id = await startDrive(session, { customer: who, car, route: fleet.routes.find((r) => r.id === route.value),
-      kind: kind.value });
+      kind: choice.kind });
     location.hash = `#/test-drive/${id}/eligibility`;
   });
   return h('section', { class: 'card form-card' }, h('h2', {}, t('New test drive')),
-    h('div', { class: 'field-grid' },
-      h('div', { class: 'field' }, h('label', { for: 'drive-customer' }, t('Customer')), customer),
-      h('div', { class: 'field' }, h('label', { for: 'drive-route' }, t('Route')), route),
-      h('div', { class: 'field' }, h('label', { for: 'drive-kind' }, t('Kind')), kind)),
+    h('h3', {}, t('Customer')), picker.element,
+    h('h3', { id: 'drive-kind-label' }, t('Kind')), kindChooser(choice),
+    h('div', { class: 'field' }, h('label', { for: 'drive-route' }, t('Route')), route),
     h('h3', {}, t('Fleet')),
     fleet.cars.length ? cars : h('p', { class: 'empty' }, t('No test-drive cars on this tablet yet. Sync while online.')),
     message, start);
@@ -150,7 +158,8 @@ function newDriveCard(session, { rows, fleet, customers }, choice) {
 
 /** Draw today's drives, the fleet and the form that starts a drive; returns a redraw function. */
 export async function renderTestDriveList(view, { session }) {
-  const choice = { car: null }; // the car chosen survives a redraw after a sync
+  // What is chosen (car, customer, kind) survives a redraw after a sync.
+  const choice = { car: null, customer: null, kind: 'ride_drive' };
   const draw = async () => {
     const [rows, fleet, customers] = await Promise.all([listDrives(session), loadFleet(session), listCustomers(session)]);
     const today = localToday();
