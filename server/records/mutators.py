@@ -84,10 +84,12 @@ def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
         raise Rejection("invalid", _("The record id is not valid."), {"id": [_("Must be a UUID.")]})
     if entity.read_only:
         raise Rejection("read_only", _("This record cannot be changed on a tablet."))
-    if ctx.user.role not in entity.writers:
+    if ctx.user.role not in entity.writers | entity.creators:
         raise Rejection("forbidden", _("You do not have permission to do this."))
     absent = db.session.info.get(ABSENT, ())  # ids the push already looked up and did not find (push._preload)
     record = None if (entity.model, record_id) in absent else db.session.get(entity.model, record_id)
+    if record is not None and ctx.user.role not in entity.writers:  # a creator: new records only
+        raise Rejection("forbidden", _("You do not have permission to do this."))
     if record is not None and record.store_id != ctx.store_id:
         raise Rejection("not_found", _("This record does not exist."))
     if record is not None and getattr(record, "sealed", False):

@@ -24,6 +24,8 @@ class EntityType:
     schema: type[Schema]
     read_only: bool = False
     writers: frozenset[str] = frozenset()
+    #: roles that may create a record but never change one (an escort adds a walk-in customer)
+    creators: frozenset[str] = frozenset()
     #: (loaded values, store id) → {field: [messages]} for rules that need the database (e.g. owner exists)
     check: Callable[[dict, int], dict[str, list[str]]] | None = None
     signable: bool = False

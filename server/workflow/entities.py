@@ -51,15 +51,21 @@ from .handover import check_delivery, on_signed, ready_to_sign
 from .walkaround import check_needs_analysis, check_walkaround
 
 CUSTOMER_WRITERS = frozenset({"receptionist", "consultant", "account_manager", "manager", "admin"})
-#: An escort adds the walk-in a drive is for (SYNC_PROTOCOL.md, Visibility: "those they created").
-WALK_IN_WRITERS = CUSTOMER_WRITERS | {"escort"}
 HANDOVER_WRITERS = frozenset({"consultant", "manager"})
 DRIVE_WRITERS = frozenset({"escort", "consultant", "manager"})
 LOG_WRITERS = frozenset({"escort", "manager"})
 
 ENTITIES: tuple[EntityType, ...] = (
     EntityType(
-        "customer", Customer, CustomerSchema, writers=WALK_IN_WRITERS, check=check_customer, refs={"owner_id": (User,)}
+        "customer",
+        Customer,
+        CustomerSchema,
+        writers=CUSTOMER_WRITERS,
+        # an escort adds the walk-in a drive is for, and changes no customer file (SYNC_PROTOCOL.md, Visibility:
+        # "those they created")
+        creators=frozenset({"escort"}),
+        check=check_customer,
+        refs={"owner_id": (User,)},
     ),
     # grade changes (issue 12): a history written on tablets, one record per change, never changed
     EntityType(

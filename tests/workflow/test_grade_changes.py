@@ -174,12 +174,19 @@ def test_a_needs_analysis_of_another_customer_is_no_reason(app, world, file):
     assert result["outcome"] == "rejected" and "needs_analysis_id" in result["error"]["errors"], result
 
 
-def test_an_escort_adds_a_walk_in_customer(app, world):
+def test_an_escort_adds_a_walk_in_customer_and_changes_no_customer_file(app, world, file):
     """At the fleet, the escort meets a walk-in nobody has registered: the customer file the escort's tablet
-    creates (name and mobile) is applied."""
+    creates (name and mobile) is applied. Changing that file, or any other, stays the consultants' work, and so
+    does a grade change: refused as `forbidden`."""
     tablet = world.tablet("escort")
     customer_id = str(uuid.uuid4())
     values = {"name": "周先生", "phone": "13912345678", "grade": "N", "source": "walk_in", "owner_id": None}
-    answer = tablet.push(tablet.put("customer", customer_id, values))
-    assert outcomes(answer) == ["applied"], answer
+    answer = tablet.push(
+        tablet.put("customer", customer_id, values),
+        tablet.put("customer", customer_id, {"notes": "想试驾"}),
+        tablet.put("customer", file["customer"], {"grade": "H"}),
+        tablet.put("grade_change", str(uuid.uuid4()), change(file["customer"], world.ids["escort"])),
+    )
+    assert outcomes(answer) == ["applied", "rejected", "rejected", "rejected"], answer
+    assert {r["error"]["code"] for r in answer["results"][1:]} == {"forbidden"}
     assert read(app, lambda: db.session.get(Customer, customer_id).name) == "周先生"
