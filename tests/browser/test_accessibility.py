@@ -50,7 +50,7 @@ CONSULTANT = {
 #: The tablet as a test-drive escort uses it.
 ESCORT = {
     "#/home": ("escort's home",),
-    "#/test-drive": ("fleet and drives",),
+    "#/test-drive": ("fleet and drives", "walk-in with field errors"),
     "#/test-drive/<id>/eligibility": ("form", "field errors"),
     "#/test-drive/<id>/agreement": ("signature pads", "not accepted"),
     "#/test-drive/<id>/start": ("form",),
