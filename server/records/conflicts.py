@@ -54,6 +54,9 @@ def settle(conflict: Conflict, action: str, user: User) -> None:
 def _restore(conflict: Conflict, record, user: User) -> None:
     if conflict.field != DELETED:
         server_put(record, {conflict.field: conflict.overwritten_value}, user)
+        on_restore = REGISTRY[conflict.entity].extra.get("on_restore")
+        if on_restore is not None:  # what the entity's rules add to a restore (a grade change kept in the history)
+            on_restore(conflict, record, user)
         return
     if conflict.overwritten_value is True:  # an edit revived a deleted record: delete it again
         server_set_deleted(record, True, user)

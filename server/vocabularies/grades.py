@@ -30,6 +30,7 @@ GRADES = {
 GRADE_CHANGE_REASONS = {
     "consultant": _l("Changed by the consultant"),
     "needs_analysis": _l("Confirmed from the needs analysis"),
+    "office": _l("Restored in the office from a conflict"),
 }
 
 #: Starting grade by purchase timeline.

@@ -162,7 +162,8 @@ def timeline(customer) -> list[Entry]:
         )
     ).all()
     entries += [Entry("conflict", c, c.created_at) for c in conflicts]
-    return sorted(entries, key=lambda e: e.moment, reverse=True)
+    # entries of one moment (the follow-ups a handover opened) by their own date, the latest first
+    return sorted(entries, key=lambda e: (e.moment, str(getattr(e.record, "due_date", "") or "")), reverse=True)
 
 
 def names_of(entries: list[Entry]) -> dict[int, str]:

@@ -1,13 +1,14 @@
 """Customer rules that need the database (the customer file's own field rules are in schemas/customer.py): the
-owner of a file, and what a grade change may follow."""
+owner of a file, what a grade change may follow, and the grade change a restore in the office makes."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import NeedsAnalysis, User
+from ..models import GradeChange, NeedsAnalysis, User, utcnow, uuid7
 from ..records.lookup import store_record
+from ..records.writes import server_put
 
 
 def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
@@ -34,3 +35,23 @@ def check_grade_change(values: dict, store_id: int) -> dict[str, list[str]]:
     if values.get("changed_by_name") and (author is None or values["changed_by_name"] != author.display_name):
         problems["changed_by_name"] = [_("Not the name of the person who made the change.")]
     return problems
+
+
+def on_restore(conflict, customer, user: User) -> None:
+    """A grade the office restores from a conflict is a grade change like any other: kept in the history, in the
+    name of the person who restored it (the caller commits)."""
+    if conflict.field != "grade":
+        return
+    change = GradeChange(id=uuid7(), store_id=customer.store_id)
+    values = {
+        "customer_id": customer.id,
+        "from_grade": conflict.applied_value,
+        "to_grade": conflict.overwritten_value,
+        "reason": "office",
+        "needs_analysis_id": None,
+        "note": "",
+        "changed_by": user.id,
+        "changed_by_name": user.display_name,
+        "changed_at": utcnow().isoformat(),
+    }
+    server_put(change, values, user)

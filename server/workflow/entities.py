@@ -46,7 +46,7 @@ from ..schemas.test_drive import (
 )
 from ..schemas.walkaround import NeedsAnalysisSchema, PresentationRecordSchema, WalkaroundSchema
 from . import test_drive
-from .customers import check_customer, check_grade_change
+from .customers import check_customer, check_grade_change, on_restore
 from .handover import check_delivery, on_signed, ready_to_sign
 from .walkaround import check_needs_analysis, check_walkaround
 
@@ -66,6 +66,7 @@ ENTITIES: tuple[EntityType, ...] = (
         creators=frozenset({"escort"}),
         check=check_customer,
         refs={"owner_id": (User,)},
+        extra={"on_restore": on_restore},
     ),
     # grade changes (issue 12): a history written on tablets, one record per change, never changed
     EntityType(

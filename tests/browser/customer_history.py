@@ -138,6 +138,7 @@ def make_history(live_server, customer_id: str, name: str) -> dict:
         "reason": "needs_analysis",
         "needs_analysis_id": needs,
         "changed_by": me,
+        "changed_by_name": consultant["user"]["display_name"],
         "changed_at": CHANGE_AT,
     }
     results = push(

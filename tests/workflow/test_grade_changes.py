@@ -11,7 +11,8 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
 from server.extensions import db
-from server.models import Customer, GradeChange, Store
+from server.models import Conflict, Customer, GradeChange, Store, User
+from server.records.conflicts import settle
 from tests.factories import make_customer
 from tests.factories.walkaround import make_needs
 from tests.sync.test_push import read
@@ -119,9 +120,8 @@ def test_a_grade_change_is_recorded_in_the_name_of_whoever_makes_it(world, file)
     assert not [k for k in world.tablet("manager").pull_all() if k.startswith("grade_change/")]
 
 
-def test_two_tablets_change_the_grade_offline_and_both_changes_are_kept(world, file):
-    """Offline, 李明 makes the customer H and Wang makes it C. Both changes are kept as records; the grade is
-    the later arrival's, and the overwritten one waits in a conflict for the office — nothing is lost."""
+def two_tablets_change_the_grade(world, file) -> str:
+    """李明 makes the customer H and Wang makes it C, each offline; returns the conflict's id."""
     first, second = world.tablet("a1"), world.tablet("a2")
     base = grade_base(first, file)
     second.pull_all()
@@ -138,6 +138,30 @@ def test_two_tablets_change_the_grade_offline_and_both_changes_are_kept(world, f
     assert pulled[f"customer/{file['customer']}"]["grade"] == "C"
     conflicts = [v for k, v in pulled.items() if k.startswith("conflict/") and v["record_id"] == file["customer"]]
     assert [(c["field"], c["overwritten_value"], c["applied_value"]) for c in conflicts] == [("grade", "H", "C")]
+    return conflicts[0]["id"]
+
+
+def test_two_tablets_change_the_grade_offline_and_both_changes_are_kept(world, file):
+    """Offline, 李明 makes the customer H and Wang makes it C. Both changes are kept as records; the grade is
+    the later arrival's, and the overwritten one waits in a conflict for the office — nothing is lost."""
+    two_tablets_change_the_grade(world, file)
+
+
+def test_a_grade_the_office_restores_is_a_grade_change_too(app, world, file):
+    """The manager settles the conflict by restoring H: the customer is H again, and the history keeps that change
+    (C → H, restored in the office, in the manager's name) beside the two the tablets made."""
+    conflict_id = two_tablets_change_the_grade(world, file)
+
+    def restore():
+        settle(db.session.get(Conflict, conflict_id), "restore", db.session.get(User, world.ids["manager"]))
+        db.session.commit()
+
+    read(app, restore)
+    pulled = world.tablet("a1").pull_all()
+    assert pulled[f"customer/{file['customer']}"]["grade"] == "H"
+    changes = [v for k, v in pulled.items() if k.startswith("grade_change/")]
+    office = [(c["from_grade"], c["to_grade"], c["changed_by"]) for c in changes if c["reason"] == "office"]
+    assert office == [("C", "H", world.ids["manager"])] and len(changes) == 3
 
 
 @pytest.mark.parametrize(

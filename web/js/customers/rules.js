@@ -45,6 +45,7 @@ export function gradeReasonLabel(code) {
   const labels = {
     consultant: t('Changed by the consultant'),
     needs_analysis: t('Confirmed from the needs analysis'),
+    office: t('Restored in the office from a conflict'),
   };
   return labels[code] || code;
 }

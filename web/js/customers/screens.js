@@ -87,14 +87,14 @@ function conflictCard(conflict) {
       user: (conflict.overwritten_by && conflict.overwritten_by.user) || '?' })));
 }
 
-/** The grade the latest needs analysis suggests, when the file's grade differs and no grade change has followed
- *  that analysis yet: {grade, needs} or null. */
+/** The grade the latest needs analysis suggests, when the file's grade differs and the consultant has decided
+ *  nothing since (no grade picked on it, no grade change after it): {grade, needs} or null. */
 async function pendingSuggestion(session, customer) {
   if (!WALKAROUND_ROLES.includes(session.user.role)) {
     return null;
   }
   const [latest] = await needsOf(session, customer.id);
-  if (!latest || latest.suggested_grade === 'N' || latest.suggested_grade === customer.grade) {
+  if (!latest || latest.grade || latest.suggested_grade === 'N' || latest.suggested_grade === customer.grade) {
     return null;
   }
   const changes = await gradeChangesOf(session, customer.id);

@@ -137,10 +137,11 @@ export async function timelineOf(session, customer) {
     for (const record of await load(ctx)) {
       const made = { kind, ...entry(record, ctx) };
       ctx.ids.add(made.id);
-      entries.push({ ...made, key: sortKey(made.at) });
+      entries.push({ ...made, key: sortKey(made.at), tie: String(record.due_date || '') });
     }
   }
-  return entries.sort((a, b) => b.key - a.key);
+  // Entries of one moment (the follow-ups a handover opened) by their own date, the latest first.
+  return entries.sort((a, b) => b.key - a.key || b.tie.localeCompare(a.tie));
 }
 
 function entryRow(session, e, message) {
