@@ -152,7 +152,9 @@ def test_the_customer_file_is_one_timeline_offline_on_the_tablet_and_in_the_offi
     expect(delivery.get_by_test_id("timeline-pdf")).to_be_visible()
     expect(timeline.locator("[data-kind=follow_up]").first).to_be_visible()
     expect(timeline.locator(f"[data-kind=conflict][data-id='{ids['conflict']}']")).to_be_visible()
-    expect(timeline.locator(f"[data-kind=grade_change][data-id='{ids['grade_change']}']")).to_contain_text("→ H")
+    change = timeline.locator(f"[data-kind=grade_change][data-id='{ids['grade_change']}']")
+    expect(change).to_contain_text("→ H")
+    expect(change).to_contain_text("李明")
     timeline.scroll_into_view_if_needed()
     screenshot(page, "customer-timeline")
 
