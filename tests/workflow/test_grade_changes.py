@@ -214,3 +214,30 @@ def test_an_escort_adds_a_walk_in_customer_and_changes_no_customer_file(app, wor
     assert outcomes(answer) == ["applied", "rejected", "rejected", "rejected"], answer
     assert {r["error"]["code"] for r in answer["results"][1:]} == {"forbidden"}
     assert read(app, lambda: db.session.get(Customer, customer_id).name) == "周先生"
+
+
+def test_a_deleted_customer_with_a_history_is_kept_by_the_tombstone_purge(app, world, file):
+    """A grade change is never deleted, so the tombstone of a deleted customer it names stays while it does: the
+    purge goes on with everything else (it used to fail on the foreign key, and with it every purge of the store)."""
+    from datetime import timedelta
+
+    from server.models import utcnow
+    from server.sync.purge import purge_tombstones
+
+    tablet = world.tablet("a1")
+    gone = str(uuid.uuid4())
+    answer = tablet.push(
+        tablet.put("grade_change", str(uuid.uuid4()), change(file["customer"], world.ids["a1"])),
+        tablet.mutation("delete", {"entity": "customer", "id": file["customer"], "base": {}}),
+        tablet.put("customer", gone, {"name": "临时"}),
+        tablet.mutation("delete", {"entity": "customer", "id": gone, "base": {}}),
+    )
+    assert "rejected" not in outcomes(answer), answer
+
+    def purge():
+        purged = purge_tombstones(world.ids["store_a"], utcnow() + timedelta(days=1))
+        db.session.commit()
+        kept = db.session.get(Customer, file["customer"])
+        return purged, kept.deleted, db.session.get(Customer, gone)
+
+    assert read(app, purge) == (1, True, None)
