@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
-from server.models import ApiToken, Conflict, Customer, MutationLog, Store, User, utcnow
+from server.models import ApiToken, Conflict, Customer, GradeChange, MutationLog, Store, User, utcnow
 from server.records.merge import DELETED, FieldState, Merge, merge_delete, merge_put
 from server.sync import push as push_module
 
@@ -533,13 +533,21 @@ class Simulation:
             conflicts.setdefault((conflict.record_id, first), []).append(conflict)
         records: dict[str, dict] = {}  # id → {"fields": {f: FieldState}, "tomb": FieldState | None}
         purges = sorted(self.purges)
+        # A purge keeps a tombstone another record names (server/sync/purge.py): here, the grade change a restore
+        # of a grade in the office records (server/workflow/customers.py), from the version it was written at.
+        named: dict[str, int] = {}
+        for change in db.session.scalars(select(GradeChange).where(GradeChange.store_id == self.store_a)):
+            named[change.customer_id] = min(change.version, named.get(change.customer_id, change.version))
+
+        def purged(records: dict, at: int) -> dict:
+            return {k: r for k, r in records.items() if r["tomb"] is None or named.get(k, at + 1) <= at}
+
         replayed = checked = 0
         for log in logs:
             if log.store_id != self.store_a:
                 continue
             while purges and log.version > purges[0]:
-                records = {k: r for k, r in records.items() if r["tomb"] is None}
-                purges.pop(0)
+                records = purged(records, purges.pop(0))
             args = log.args if isinstance(log.args, dict) else {}
             if log.outcome == "rejected" or args.get("entity") != "customer":
                 continue
@@ -601,8 +609,7 @@ class Simulation:
                     assert any(c.field == DELETED and c.overwritten_value is True for c in kept), log.id
                 record["tomb"] = FieldState(True, log.version, origin) if merge.delete else None
         while purges:
-            records = {k: r for k, r in records.items() if r["tomb"] is None}
-            purges.pop(0)
+            records = purged(records, purges.pop(0))
         rows = {row.id: row for row in db.session.scalars(select(Customer).where(Customer.store_id == self.store_a))}
         assert set(rows) == set(records), "records created or lost outside the log"
         for record_id, record in records.items():
