@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import sign_in_tablet, sync_now
-from .customer_history import make_history
+from .customer_history import forget_customers, make_history
 from .live_data import make_customer
 from .test_office import sign_in as sign_in_office
 from .test_walkaround import OUTBOX, office_text, text
@@ -25,13 +25,21 @@ pytestmark = pytest.mark.browser
 ME = """async () => (await (await import('/static/js/core/db.js')).getSession()).user.id"""
 
 
+@pytest.fixture
+def made(live_server):
+    """The ids of the customers a test makes, deleted after it (see `forget_customers`)."""
+    ids: list[str] = []
+    yield ids
+    forget_customers(live_server, ids)
+
+
 def queued_since(page, before: int) -> list[dict]:
     """The args of the mutations queued after the first `before`."""
     return [m["args"] for m in page.evaluate(OUTBOX)[before:]]
 
 
 def test_saving_a_needs_analysis_keeps_the_grade_until_the_consultant_confirms_it(
-    tablet_page, tablet_context, live_server, office_page, screenshot
+    tablet_page, tablet_context, live_server, office_page, screenshot, made
 ):
     """Offline, the five questions suggest H for a customer graded A. Saving them keeps A — no grade is queued.
     The file then offers the suggestion; one tap confirms it: a grade change A → H (why: the needs analysis)
@@ -39,6 +47,7 @@ def test_saving_a_needs_analysis_keeps_the_grade_until_the_consultant_confirms_i
     the file, newest first, with who made them; back online the server keeps both, and the office shows them."""
     name = f"评级{uuid.uuid4().hex[:4]}"
     customer_id = make_customer(live_server, name)  # graded A
+    made.append(customer_id)
     page = tablet_page
     sign_in_tablet(page)
     me = page.evaluate(ME)
@@ -119,7 +128,7 @@ def assert_newest_first(entries) -> None:
 
 
 def test_the_customer_file_is_one_timeline_offline_on_the_tablet_and_in_the_office(
-    tablet_page, tablet_context, live_server, office_page, screenshot
+    tablet_page, tablet_context, live_server, office_page, screenshot, made
 ):
     """A customer with a needs analysis, a walk-around, a refused test drive, a sealed delivery (with its PDF and
     the follow-ups it opened), a conflict and a grade change: offline after a reload, the tablet's file shows them
@@ -128,6 +137,7 @@ def test_the_customer_file_is_one_timeline_offline_on_the_tablet_and_in_the_offi
     delivery links to the sealed PDF."""
     name = f"时间线{uuid.uuid4().hex[:4]}"
     customer_id = make_customer(live_server, name)
+    made.append(customer_id)
     ids = make_history(live_server, customer_id, name)
     page = tablet_page
     sign_in_tablet(page)
