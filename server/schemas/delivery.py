@@ -10,8 +10,15 @@ from .fields import REQUIRED, Trimmed, choice, integer, text
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
 DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=_l("Use a date like 2026-12-31."))
 RESULTS = ("ok", "defect", "na")
+ITEM_CODE = "The code of the checklist item this entry concerns (e.g. B07), or absent."
+LEGACY_DOCUMENTS = (
+    "The old shape: a second list of the documents handed over. They are the checklist's items (group A of the "
+    "delivery template); tablets no longer send this field and new records leave it out. Accepted so that records "
+    "made and signed before keep their shape."
+)
 
-#: Documents handed over at delivery (domain.md §4.2 A); codes go over the wire, labels through gettext.
+#: The old shape's documents handed over (domain.md §4.2 A), still printed for records that hold them; since then
+#: the checklist's group A is their only record. Codes go over the wire, labels through gettext.
 HANDOVER_DOCUMENTS = {
     "invoice": _l("Vehicle sales invoice"),
     "certificate": _l("Certificate of conformity (合格证)"),
@@ -59,10 +66,15 @@ class AccessorySchema(Trimmed, Schema):
 
 
 class WeOweSchema(Trimmed, Schema):
-    """Something still owed to the customer, with a due date."""
+    """Something still owed to the customer (待交付事项), with a due date and, optionally, the checklist item it
+    concerns: that item then needs no mark of its own, and may not be ticked ✓ or N.A. (workflow/handover_rules.py).
+    An entry without `item_code` (all of them before it existed) names no item."""
 
     text = text(200)
     due_date = fields.String(allow_none=True, load_default=None, validate=DATE)
+    # No load_default: an entry stored without it must load unchanged, or a record drafted before it existed
+    # would differ from its own snapshot at the seal.
+    item_code = fields.String(allow_none=True, validate=validate.Length(max=16), metadata={"description": ITEM_CODE})
 
 
 class DeliverySchema(Trimmed, Schema):
@@ -80,7 +92,9 @@ class DeliverySchema(Trimmed, Schema):
     template_id = fields.String(required=True, error_messages=REQUIRED)
     items = fields.Dict(keys=fields.String(), values=fields.Nested(ItemResultSchema), load_default=dict)
     accessories = fields.List(fields.Nested(AccessorySchema), load_default=list)
-    documents = fields.List(choice(HANDOVER_DOCUMENTS), load_default=list)
+    documents = fields.List(
+        choice(HANDOVER_DOCUMENTS), load_default=list, metadata={"description": LEGACY_DOCUMENTS, "deprecated": True}
+    )
     keys_count = integer(0, 10, load_default=0)
     odometer_km = integer(0, 100_000, load_default=0)
     explained_maintenance = fields.Boolean(load_default=False)

@@ -138,7 +138,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
         ) from None
     problems = {
         **(entity.check(values, ctx.store_id) if entity.check else {}),
-        **(entity.extra["sign_check"](values, ctx.store_id) if "sign_check" in entity.extra else {}),
+        **(entity.extra["sign_check"](values, ctx.store_id, signed_at) if "sign_check" in entity.extra else {}),
     }
     if problems:
         raise Rejection("invalid", _("The record is not ready to be signed."), problems)

@@ -98,7 +98,7 @@ def drive_day(checked_at: str | None) -> date:
     return day if day is not None and abs((day - today).days) <= 7 else today
 
 
-def ready_to_sign_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+def ready_to_sign_drive(values: dict, store_id: int, _signed_at: str = "") -> dict[str, list[str]]:
     """An agreement is signed only when agreed, accepted under this store's template, and eligible by the
     store's rules recomputed here (from the fields the tablet sent — never the full licence number)."""
     problems: dict[str, list[str]] = {}
@@ -149,7 +149,7 @@ def check_photo(values: dict, store_id: int) -> dict[str, list[str]]:
     return {}
 
 
-def ready_to_sign_log(values: dict, store_id: int) -> dict[str, list[str]]:
+def ready_to_sign_log(values: dict, store_id: int, _signed_at: str = "") -> dict[str, list[str]]:
     """A log is sealed after return: started and ended, the end odometer not below the start, under a sealed
     agreement."""
     problems: dict[str, list[str]] = {}
