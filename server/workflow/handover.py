@@ -74,8 +74,8 @@ def agreement_problems(values: dict, day: date) -> dict[str, list[str]]:
         (
             found["we_owe"],
             _(
-                "%(code)s is marked %(mark)s on the checklist but is also still owed (待交付). Untick it or take it "
-                "off the list before signing.",
+                "%(code)s is marked %(mark)s on the checklist but is also on the list of items still owed. Clear "
+                "the mark or take it off the list before signing.",
                 code=found["item"],
                 mark=marks[found["result"]],
             ),
