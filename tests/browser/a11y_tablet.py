@@ -150,8 +150,6 @@ def _handover(gate: Gate, page, language: str, pick: int, customer_id: str) -> s
         if page.get_by_test_id("rest-ok").count():
             page.get_by_test_id("rest-ok").click()
     expect(page.locator("#odometer")).to_be_visible()
-    for code in ("invoice", "certificate", "warranty", "manual"):
-        page.get_by_test_id(f"doc-{code}").check()
     page.locator("#odometer").fill("8")
     page.locator("#odometer").blur()
     page.get_by_test_id("explained-maintenance").check()

@@ -42,3 +42,9 @@ export function maskPhone(phone) {
   }
   return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
 }
+
+/** Today as 'YYYY-MM-DD' in the tablet's time zone. */
+export function localToday(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}

@@ -1,11 +1,13 @@
-// The rest of the handover form: accessories (installed, with a photo), documents handed over, keys, odometer,
-// the two explanations, what is still owed to the customer, and notes. Every change is a local `put` at once.
+// The rest of the handover form: accessories (installed, with a photo), keys, odometer, the two explanations,
+// what is still owed to the customer, and notes. Every change is a local `put` at once. The documents handed over
+// are the checklist's items (group A), so they are not asked again here.
 
 import { h, mount } from '../core/dom.js';
-import { t } from '../core/i18n.js';
+import { localToday } from '../core/format.js';
+import { localized, t } from '../core/i18n.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { waitingForPhotos } from './checklist.js';
-import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
+import { applicableGroups, contradictions, pastDue, suggestItem, wholeNumber } from './rules.js';
 import { keepPhoto, saveDelivery } from './store.js';
 import { handoverHead } from './summary.js';
 
@@ -61,32 +63,77 @@ function accessoriesCard(session, state, save) {
     h('div', { class: 'field inline-field' }, accessoryName, addAccessory));
 }
 
-/** What is still owed to the customer: a text and an optional due date each, removable. */
-function weOweCard(state, save) {
+/** The label of checklist item `code` ("B07 脚垫 / 后备箱垫（如约定）"), or the bare code when the template lacks it. */
+export function itemName(groups, code) {
+  const item = groups.flatMap((g) => g.items).find((i) => i.code === code);
+  return item ? `${item.code} ${localized(item.label)}` : code;
+}
+
+/** One entry of the we-owe list: its text, the item it concerns, when it is due, and what is wrong with it. */
+function oweEntry(state, groups, w, n, today, remove) {
+  const clash = contradictions(state.items, state.we_owe).find((c) => c.we_owe === n);
+  const late = pastDue(state.we_owe, today).includes(n);
+  return h('li', { class: 'owe', 'data-testid': 'we-owe', 'data-item': w.item_code || '' },
+    h('span', { class: 'owe-text' }, w.text,
+      w.item_code ? h('span', { class: 'muted' }, ' · ', itemName(groups, w.item_code)) : null),
+    h('span', { class: 'muted' }, w.due_date ? t('Due %(date)s', { date: w.due_date }) : t('No date agreed')),
+    h('button', { type: 'button', class: 'button danger small-button', onclick: remove }, t('Remove')),
+    clash ? h('p', { class: 'field-error', 'data-testid': 'we-owe-contradiction' },
+      t('%(item)s is marked %(mark)s on the checklist. Resolve it on the review.', {
+        item: clash.item, mark: clash.result === 'ok' ? '✓' : 'N.A.' })) : null,
+    late ? h('p', { class: 'field-error', 'data-testid': 'we-owe-late' },
+      t('The due date is before today. Remove it and add it again with today or a later day.')) : null);
+}
+
+/** What is still owed to the customer (待交付事项): a text, the checklist item it concerns (suggested from the text,
+ *  changeable), and a due date no earlier than today; each removable. */
+function weOweCard(state, save, groups) {
+  const today = localToday();
   const oweList = h('ul', { class: 'plain-list' });
-  const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => h('li', { class: 'owe', 'data-testid': 'we-owe' },
-    h('span', {}, w.text), w.due_date ? h('span', { class: 'muted' }, ` · ${t('due %(date)s', { date: w.due_date })}`) : null,
-    h('button', { type: 'button', class: 'button danger small-button', onclick: async () => {
-      state.we_owe.splice(n, 1);
-      drawOwe();
-      await save('we_owe');
-    } }, t('Remove')))));
-  const oweText = h('input', { type: 'text', id: 'we-owe-text', maxlength: 200, placeholder: t('e.g. floor mats arrive next week') });
-  const oweDate = h('input', { type: 'date', id: 'we-owe-date', 'aria-label': t('Due date') });
+  const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => oweEntry(state, groups, w, n, today, async () => {
+    state.we_owe.splice(n, 1);
+    drawOwe();
+    await save('we_owe');
+  })));
+  const oweText = h('input', { type: 'text', id: 'we-owe-text', maxlength: 200,
+    placeholder: t('e.g. floor mats arrive next week') });
+  const oweItem = h('select', { id: 'we-owe-item' }, h('option', { value: '' }, t('None')),
+    groups.map((g) => h('optgroup', { label: `${g.code} · ${localized(g.title)}` },
+      g.items.map((item) => h('option', { value: item.code }, `${item.code} ${localized(item.label)}`)))));
+  let chosen = false; // once the person picks an item, typing no longer changes it
+  oweItem.addEventListener('change', () => { chosen = true; });
+  oweText.addEventListener('input', () => {
+    if (!chosen) {
+      oweItem.value = suggestItem(oweText.value, groups) || '';
+    }
+  });
+  const oweDate = h('input', { type: 'date', id: 'we-owe-date', min: today, 'aria-describedby': 'we-owe-date-error' });
+  const dateError = h('p', { class: 'field-error', id: 'we-owe-date-error', 'data-testid': 'we-owe-date-error',
+    hidden: true });
   const addOwe = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'add-we-owe' }, '+ ', t('Add'));
   addOwe.addEventListener('click', async () => {
     const text = oweText.value.trim();
-    if (text) {
-      state.we_owe.push({ text, due_date: oweDate.value || null });
+    const late = Boolean(oweDate.value) && oweDate.value < today;
+    dateError.textContent = late ? t('The due date cannot be before today.') : '';
+    dateError.hidden = !late;
+    oweDate.setAttribute('aria-invalid', late ? 'true' : 'false');
+    if (text && !late) {
+      state.we_owe.push({ text, due_date: oweDate.value || null, ...(oweItem.value ? { item_code: oweItem.value } : {}) });
       oweText.value = '';
       oweDate.value = '';
+      oweItem.value = '';
+      chosen = false;
       drawOwe();
       await save('we_owe');
     }
   });
   drawOwe();
   return h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
-    h('div', { class: 'field inline-field' }, oweText, oweDate, addOwe));
+    h('div', { class: 'we-owe-form' },
+      h('div', { class: 'field wide' }, h('label', { for: 'we-owe-text' }, t('What is owed')), oweText),
+      h('div', { class: 'field' }, h('label', { for: 'we-owe-item' }, t('Checklist item it concerns')), oweItem),
+      h('div', { class: 'field' }, h('label', { for: 'we-owe-date' }, t('Due date')), oweDate),
+      h('div', { class: 'wide' }, dateError, addOwe)));
 }
 
 /** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). */
@@ -113,16 +160,6 @@ function keysCard(state, save) {
           h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
             'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
       h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer)));
-}
-
-/** The documents handed over, one checkbox each, kept in the order of the paper form. */
-function documentsCard(state, save) {
-  return h('section', { class: 'card' }, h('h2', {}, t('Documents handed over')),
-    h('div', { class: 'check-grid' }, DOCUMENT_CODES.map((code) => checkbox(`doc-${code}`, documentLabel(code),
-      state.documents.includes(code), async (on) => {
-        state.documents = DOCUMENT_CODES.filter((c) => (c === code ? on : state.documents.includes(c)));
-        await save('documents');
-      }, `doc-${code}`))));
 }
 
 /** The two explanations the customer must have had before signing. */
@@ -164,11 +201,10 @@ export function renderDetails(view, { session, ctx }) {
 
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'details'),
-    documentsCard(state, save),
     keysCard(state, save),
     explainedCard(state, save),
     accessoriesCard(session, state, save),
-    weOweCard(state, save),
+    weOweCard(state, save, groups),
     h('section', { class: 'card' }, h('div', { class: 'field' }, h('label', { for: 'handover-notes' }, t('Notes')), notes)),
     error,
     h('div', { class: 'step-actions' },

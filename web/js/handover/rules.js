@@ -129,8 +129,10 @@ export function missingBeforeSigning(delivery, groups, pendingDefects, consent, 
   }
   const codes = groups.flatMap((g) => g.items).map((item) => item.code).filter((code) => !waiting.includes(code));
   const missing = unanswered(codes, delivery.items, delivery.we_owe);
-  if (contradictions(delivery.items, delivery.we_owe).length) {
-    problems.contradictions = t('The checklist and the we-owe list contradict each other: resolve it below.');
+  const clashes = contradictions(delivery.items, delivery.we_owe);
+  if (clashes.length) {
+    const codes = clashes.map((c) => c.item).join(', ');
+    problems.contradictions = t('The checklist and the we-owe list disagree on %(codes)s: resolve it at the top.', { codes });
   }
   const late = pastDue(delivery.we_owe, today);
   if (late.length) {

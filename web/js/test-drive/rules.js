@@ -201,8 +201,4 @@ export function feedbackErrors(feedback) {
   return errors;
 }
 
-/** Today as 'YYYY-MM-DD' in the tablet's time zone. */
-export function localToday(date = new Date()) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
+export { localToday } from '../core/format.js'; // the handover needs it too
