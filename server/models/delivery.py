@@ -108,15 +108,17 @@ class Document(SyncMixin, db.Model):
 
 
 class WeOwe(SyncMixin, db.Model):
-    """Something still owed to the customer at handover (我们欠客户的), tracked until closed."""
+    """Something still owed to the customer at handover (待交付事项), tracked until handed over (closed)."""
 
     __tablename__ = "we_owe"
-    SYNC_FIELDS = ("delivery_id", "customer_id", "text", "due_date", "closed_at", "closed_by")
+    SYNC_FIELDS = ("delivery_id", "customer_id", "text", "due_date", "item_code", "closed_at", "closed_by")
 
     delivery_id: Mapped[str] = mapped_column(ForeignKey("delivery.id"), index=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
     text: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[str | None] = mapped_column(String(10))
+    #: The checklist item it concerns (e.g. B07), when the entry named one.
+    item_code: Mapped[str | None] = mapped_column(String(16))
     closed_at: Mapped[str | None] = mapped_column(String(40))
     closed_by: Mapped[int | None] = mapped_column(Integer)
 

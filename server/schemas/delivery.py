@@ -146,6 +146,7 @@ class WeOweRecordSchema(Schema):
     customer_id = fields.String()
     text = fields.String()
     due_date = fields.String(allow_none=True)
+    item_code = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     closed_by = fields.Integer(allow_none=True)
 

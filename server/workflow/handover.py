@@ -51,12 +51,17 @@ def check_delivery(values: dict, store_id: int) -> dict[str, list[str]]:
     return problems
 
 
+def store_today() -> date:
+    """Today in the store's time zone."""
+    return datetime.now(ZoneInfo(current_app.config["STORE_TIMEZONE"])).date()
+
+
 def handover_day(signed_at: str | None) -> date:
     """The day of the handover in the store's time zone: the day the tablet says it was signed (a seal made
     offline keeps its day when it syncs later), never after the server's today (a clock running ahead cannot
     make a valid due date look past)."""
     zone = ZoneInfo(current_app.config["STORE_TIMEZONE"])
-    today = datetime.now(zone).date()
+    today = store_today()
     try:
         signed = datetime.fromisoformat(signed_at or "")
     except ValueError:
@@ -144,6 +149,7 @@ def on_signed(ctx, delivery, values: dict) -> None:
                 "customer_id": delivery.customer_id,
                 "text": item["text"],
                 "due_date": item.get("due_date"),
+                "item_code": item.get("item_code"),
             },
             ctx.version,
             ctx.origin,

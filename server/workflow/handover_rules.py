@@ -10,6 +10,7 @@ list names needs no mark of its own: the list answers it. The tablet runs the sa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 #: Marks that say an item needs nothing more, so the we-owe list cannot name it.
 SETTLED = ("ok", "na")
@@ -49,3 +50,13 @@ def unanswered(codes: Iterable[str], items, we_owe) -> list[str]:
 def past_due(we_owe, day: str) -> list[int]:
     """Indices of the we-owe entries due before `day` ('YYYY-MM-DD', the handover day); no date is never past."""
     return [n for n, e in _entries(we_owe) if isinstance(e.get("due_date"), str) and e["due_date"] < day]
+
+
+def days_overdue(due_date: str | None, day: str) -> int:
+    """Whole days a promise due on `due_date` is late on `day` (both 'YYYY-MM-DD'); 0 when not late or undated."""
+    if not due_date or due_date >= day:
+        return 0
+    try:
+        return (date.fromisoformat(day) - date.fromisoformat(due_date)).days
+    except ValueError:
+        return 0

@@ -73,6 +73,7 @@ OFFICE = {
     "/office/catalogue/<kind>/<record_id>/edit": ("editing a row", "field errors"),
     "/office/catalogue/<kind>/<record_id>": ("row after cancel",),
     "/office/deliveries": ("with a sealed delivery",),
+    "/office/deliveries/<delivery_id>": ("a sealed delivery and what is owed",),
     "/office/conflicts": ("open conflicts",),
     "/office/rejections": ("rejected changes",),
     "/office/test-drives": ("today's board",),

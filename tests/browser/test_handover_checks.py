@@ -156,8 +156,10 @@ def test_the_group_tabs_name_their_groups(browser, live_server, language, viewpo
         page.get_by_test_id("start-handover").click()
         page.get_by_test_id("vehicle-choice").nth(1).click()
         expect(page).to_have_url(re.compile(r"/check/A$"))
-        names = {"zh_CN": {"A": "证件资料", "B": "钥匙及随车物品", "H": "交车讲解与确认"},
-                 "en": {"A": "Documents and certificates", "B": "Keys and loose items", "H": "Handover explanation"}}
+        names = {
+            "zh_CN": {"A": "证件资料", "B": "钥匙及随车物品", "H": "交车讲解与确认"},
+            "en": {"A": "Documents and certificates", "B": "Keys and loose items", "H": "Handover explanation"},
+        }
         for code, name in names[language].items():
             expect(page.get_by_test_id(f"group-tab-{code}")).to_contain_text(name)
         answer(page, "A01", "ok")
