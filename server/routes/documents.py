@@ -17,9 +17,9 @@ from ..policy import office, public, store_get
 from ..records.writes import server_put
 from ..storage import LocalStorage
 from ..vocabularies.privacy import mask_name
+from ..vocabularies.roles import REVIEW_ROLES
 from ..workflow.handover import store_today
 from ..workflow.handover_rules import days_overdue
-from ..vocabularies.roles import REVIEW_ROLES
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("documents", __name__)
