@@ -43,8 +43,8 @@ CONSULTANT = {
     "#/handover/start/<id>": ("vehicle choice",),
     "#/handover/<id>/check/<group>": ("checklist", "defect waiting for its photo"),
     "#/handover/<id>": ("resumed at its step", "sealed"),
-    "#/handover/<id>/details": ("items and documents",),
-    "#/handover/<id>/review": ("signature pads", "errors before sealing"),
+    "#/handover/<id>/details": ("items and documents", "we-owe entry contradicting the checklist"),
+    "#/handover/<id>/review": ("contradictions", "signature pads", "errors before sealing"),
 }
 
 #: The tablet as a test-drive escort uses it.

@@ -128,11 +128,11 @@ function weOweCard(state, save, groups) {
     }
   });
   drawOwe();
-  return h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
+  return h('section', { class: 'card' }, h('h2', {}, t('Items still owed to the customer')), oweList,
     h('div', { class: 'we-owe-form' },
       h('div', { class: 'field wide' }, h('label', { for: 'we-owe-text' }, t('What is owed')), oweText),
       h('div', { class: 'field' }, h('label', { for: 'we-owe-item' }, t('Checklist item it concerns')), oweItem),
-      h('div', { class: 'field' }, h('label', { for: 'we-owe-date' }, t('Due date')), oweDate),
+      h('div', { class: 'field' }, h('label', { for: 'we-owe-date' }, t('Promised by')), oweDate),
       h('div', { class: 'wide' }, dateError, addOwe)));
 }
 

@@ -90,7 +90,7 @@ export function snapshotView(session, snapshot, template, powertrain) {
         'data-testid': 'review-accessory' }, h('strong', {}, a.name), ' ',
       a.installed ? t('installed') : t('not installed'), photoStrip(session, a.photos))))
         : h('p', { class: 'muted' }, t('None')),
-      h('h3', {}, t('Still owed to the customer')),
+      h('h3', {}, t('Items still owed to the customer')),
       snapshot.we_owe.length ? h('ul', { class: 'plain-list' }, snapshot.we_owe.map((w) => h('li', {
         'data-testid': 'review-we-owe' }, w.text, w.item_code ? h('span', { class: 'muted' }, ` · ${label(w.item_code)}`) : null,
         w.due_date ? h('span', { class: 'muted' }, ` · ${t('Due %(date)s', { date: w.due_date })}`) : null)))
