@@ -175,3 +175,37 @@ def test_the_group_tabs_name_their_groups(browser, live_server, language, viewpo
         choose_language(page, "zh_CN")  # the account keeps the choice: leave it as the other tests expect it
     finally:
         context.close()
+
+
+def test_a_handover_started_before_the_change_keeps_its_documents_list_and_seals(
+    tablet_page, tablet_context, live_server
+):
+    """A delivery drafted by a tablet of the old version (a `documents` list beside the checklist) and opened on
+    this one: the review still shows that list, the seal signs it as it is, and the server takes the seal
+    without a divergence."""
+    from .test_handover_office import old_shape_draft
+
+    delivery_id = old_shape_draft(live_server, ["invoice", "certificate", "warranty"])
+    page = tablet_page
+    sign_in_tablet(page)
+    page.goto(f"/tablet/#/handover/{delivery_id}/review")
+    expect(page.get_by_test_id("review-documents")).to_contain_text("机动车销售统一发票")
+    expect(page.get_by_test_id("review-documents").locator("li")).to_have_count(3)
+    page.get_by_test_id("consent").check()
+    for pad in ("pad-customer", "pad-consultant"):
+        page.get_by_test_id(pad).scroll_into_view_if_needed()
+        draw_signature(page, pad)
+    page.get_by_test_id("seal").click()
+    expect(page.get_by_test_id("sealed")).to_be_visible()
+    deadline = time.monotonic() + 30
+    while page.get_by_test_id("document-state").get_attribute("data-state") == "signed":
+        assert time.monotonic() < deadline, "the sign never reached the server"
+        sync_now(page)
+        time.sleep(0.5)
+    pulled = live_server.pull_all("manager")
+    document = next(v for k, v in pulled.items() if k.startswith("document/") and v["record_id"] == delivery_id)
+    assert not document["divergent"] and pulled[f"delivery/{delivery_id}"]["documents"] == [
+        "invoice",
+        "certificate",
+        "warranty",
+    ]

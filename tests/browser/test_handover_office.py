@@ -37,11 +37,9 @@ def upload(live_server, token: str, data: bytes) -> str:
     return sha
 
 
-def seal_old_delivery(live_server, we_owe: list[dict], days_ago: int) -> str:
-    """A delivery of the demo consultant's, signed `days_ago` days ago on a tablet (its signedAt), every item ✓
-    but those the we-owe list names; returns its id."""
-    signed_in = live_server.sign_in("consultant")
-    token, me = signed_in["token"], signed_in["user"]["id"]
+def delivery_values(live_server, me: int, we_owe: list[dict]) -> dict:
+    """A complete delivery of one of consultant `me`'s customers: every applicable item ✓ but those the we-owe
+    list names."""
     records = live_server.pull_all("consultant")
     of = lambda kind: [v for k, v in records.items() if k.startswith(f"{kind}/")]  # noqa: E731
     customer = next(c for c in of("customer") if c.get("owner_id") == me)
@@ -74,6 +72,25 @@ def seal_old_delivery(live_server, we_owe: list[dict], days_ago: int) -> str:
         "consent_accepted": True,
         "notes": "",
     }
+    return values
+
+
+def old_shape_draft(live_server, documents: list[str]) -> str:
+    """A complete delivery as a tablet of the old version drafts it (with its `documents` list), not signed."""
+    signed_in = live_server.sign_in("consultant")
+    values = {**delivery_values(live_server, signed_in["user"]["id"], []), "documents": documents}
+    record = str(uuid.uuid4())
+    [result] = push(live_server, signed_in["token"], put("delivery", record, values))
+    assert result["outcome"] == "applied", result
+    return record
+
+
+def seal_old_delivery(live_server, we_owe: list[dict], days_ago: int) -> str:
+    """A delivery of the demo consultant's, signed `days_ago` days ago on a tablet (its signedAt); returns its id."""
+    signed_in = live_server.sign_in("consultant")
+    token = signed_in["token"]
+    values = delivery_values(live_server, signed_in["user"]["id"], we_owe)
+    customer = {"name": values["customer_name"]}
     record = str(uuid.uuid4())
     signatures = [
         {"role": role, "name": name, "blob": upload(live_server, token, solid_png(rgb=rgb))}
