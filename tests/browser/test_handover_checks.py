@@ -92,7 +92,7 @@ def test_a_ticked_item_also_owed_blocks_the_seal_until_resolved(tablet_page, tab
     expect(page.get_by_test_id("review-problems")).to_be_hidden()
 
     # Back on the checklist: B07 is answered by the we-owe list, and "mark the rest ✓" does not tick it.
-    page.get_by_test_id("handover-customer").page.goto(f"/tablet/#/handover/{delivery_id}/check/B")
+    page.goto(f"/tablet/#/handover/{delivery_id}/check/B")
     mats = page.locator("[data-code=B07]")
     expect(mats.get_by_test_id("owed-note")).to_contain_text("原厂脚垫")
     expect(mats.locator("[data-result=ok]")).to_have_attribute("aria-pressed", "false")
