@@ -56,7 +56,43 @@ ABSENT = "sync_absent"
 
 
 def flatten_messages(messages: dict) -> dict[str, list[str]]:
-    return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
+    """Marshmallow's messages as `{field: [text]}`, keyed by the entity's own field; a nested field's messages
+    (an item of a list or dict) are its leaf texts, once each — never the text of a dict."""
+
+    def leaves(value) -> list[str]:
+        if isinstance(value, dict):
+            return [text for child in value.values() for text in leaves(child)]
+        if isinstance(value, list):
+            return [text for child in value for text in leaves(child)]
+        return [str(value)]
+
+    return {field: list(dict.fromkeys(leaves(msgs))) for field, msgs in messages.items()}
+
+
+def load_put(entity: EntityType, incoming: dict, current: dict | None) -> dict:
+    """The values of a `put` as the entity's schema loads them (raises ValidationError).
+
+    A new record (`current` None) is loaded whole. For an existing one only the fields in `set` are returned, and
+    nothing it does not send is required again: the schema loads the stored record with `set` on top, so rules
+    that read fields together (a refusal and its reasons, two budget bounds) see the stored values of the others.
+    An error the stored record has without this `put` is not the put's fault: then `set` is loaded alone.
+    """
+    if current is None:
+        return entity.loader.load(incoming)
+    try:
+        loaded = entity.loader.load({**current, **incoming}, partial=True)
+    except ValidationError as exc:
+        errors = flatten_messages(exc.normalized_messages())
+        before = flatten_messages(entity.loader.validate(current, partial=True))
+        blamed = {
+            name: messages
+            for name, messages in errors.items()
+            if name in incoming or before.get(name) != messages
+        }
+        if blamed:
+            raise ValidationError(blamed) from None
+        loaded = entity.loader.load(incoming, partial=True)  # only what was stored is wrong: judge the put alone
+    return {f: v for f, v in loaded.items() if f in incoming}
 
 
 def record_id_of(args: object) -> str | None:
@@ -135,14 +171,13 @@ def put(ctx: Context, args: dict) -> list[str]:
             "invalid", _("Some fields are missing or invalid."), {n: [_("Unknown field.")] for n in unknown}
         )
     foreign = foreign_references(entity, incoming, ctx.store_id)  # before the schema, so both are reported
+    current = {f: getattr(record, f) for f in entity.fields} if record is not None else {}
     try:
-        loaded = entity.loader.load(incoming, partial=record is not None)
+        loaded = load_put(entity, incoming, current if record is not None else None)
     except ValidationError as exc:
         messages = {**flatten_messages(exc.normalized_messages()), **foreign}
         raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
-    if record is not None:  # a partial update writes only what was sent
-        loaded = {f: v for f, v in loaded.items() if f in incoming}
-    problems = {**foreign, **(entity.check(loaded, ctx.store_id) if entity.check else {})}
+    problems = {**foreign, **(entity.check(loaded, ctx.store_id, current) if entity.check else {})}
     if problems:
         raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
     merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)

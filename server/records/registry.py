@@ -24,8 +24,10 @@ class EntityType:
     schema: type[Schema]
     read_only: bool = False
     writers: frozenset[str] = frozenset()
-    #: (loaded values, store id) → {field: [messages]} for rules that need the database (e.g. owner exists)
-    check: Callable[[dict, int], dict[str, list[str]]] | None = None
+    #: (loaded values, store id, stored values) → {field: [messages]} for rules that need the database (e.g. owner
+    #: exists). The values are those a `put` sends; the stored values (empty for a new record) are what a rule reads
+    #: for the fields it does not send: a `put` changes the fields in its `set` and nothing else is asked of it.
+    check: Callable[[dict, int, dict], dict[str, list[str]]] | None = None
     signable: bool = False
     signature_roles: tuple[str, ...] = ()
     #: pulled by every client group of the store (False: only by the group that wrote it)
