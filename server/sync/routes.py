@@ -18,8 +18,10 @@ from ..models import Blob
 from ..policy import api
 from ..records.mutators import MUTATORS
 from ..records.registry import REGISTRY
+from ..schemas.conflict import RejectionSchema
 from ..storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
 from .protocol import SCHEMA_VERSION
+from .pull import REJECTION
 from .pull import pull as do_pull
 from .push import push as do_push
 
@@ -47,22 +49,57 @@ def pull():
     return jsonify(do_pull(g.user, boundary.json_object()))
 
 
+def _inline_refs(node, defs: dict, components: dict):
+    """`node` with each `#/components/schemas/X` pointing at `#/$defs/X`, collecting X (and what it uses) in `defs`."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENTS):
+            name = value[len(COMPONENTS) :]
+            if name not in defs:
+                defs[name] = {}  # placeholder first: a schema that nests itself
+                defs[name] = _inline_refs(components[name], defs, components)
+            out[key] = f"#/$defs/{name}"
+        else:
+            out[key] = _inline_refs(value, defs, components)
+    return out
+
+
+COMPONENTS = "#/components/schemas/"
+
+
+def json_schema_of(schema) -> dict:
+    """A marshmallow schema as a self-contained JSON Schema (SYNC_PROTOCOL.md: nested shapes under its own
+    `$defs`, never referenced from a document the endpoint does not return)."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec("showroom", "1", "3.1.0", plugins=[plugin])
+    converted = plugin.converter.schema2jsonschema(schema)
+    components = spec.to_dict().get("components", {}).get("schemas", {})
+    defs: dict = {}
+    json_schema = _inline_refs(converted, defs, components)
+    json_schema.setdefault("required", [])  # the contract's shape, also when no field is required
+    if defs:
+        json_schema["$defs"] = defs
+    return json_schema
+
+
 @cache
 def _json_schemas() -> dict:
-    plugin = MarshmallowPlugin()
-    APISpec("showroom", "1", "3.1.0", plugins=[plugin])
     entities = {}
     for name, entity in REGISTRY.items():
-        json_schema = plugin.converter.schema2jsonschema(entity.schema())
-        json_schema.setdefault("required", [])  # the contract's shape, also when no field is required
         published = {
-            "jsonSchema": json_schema,
+            "jsonSchema": json_schema_of(entity.schema()),
             "readOnly": entity.read_only,
             "signable": entity.signable,
         }
         if entity.signable:
             published["signatureRoles"] = list(entity.signature_roles)
         entities[name] = published
+    # made by the sync engine itself, not a registered entity: each client group's refused mutations (pull.py)
+    entities[REJECTION] = {"jsonSchema": json_schema_of(RejectionSchema()), "readOnly": True, "signable": False}
     return entities
 
 
