@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import boundary
 from ..extensions import db
-from ..models import Conflict, MutationLog, User, utcnow, uuid7
+from ..models import Conflict, MutationLog, User, as_utc, utcnow, uuid7
 from .lookup import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
@@ -266,7 +266,7 @@ def writer_at(store_id: int, version: int, origin: str | None) -> dict:
         "user": user.display_name if user else None,
         "userID": log.user_id,
         "clientGroupID": log.client_group_id,
-        "at": log.created_at.isoformat() if log.created_at else None,
+        "at": as_utc(log.created_at).isoformat() if log.created_at else None,  # SQLite hands it back naive
         "deviceTime": log.device_time,
     }
 

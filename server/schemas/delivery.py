@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .fields import REQUIRED, Trimmed, choice, integer, text
+from .fields import REQUIRED, Moment, Trimmed, choice, integer, text
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
 DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=_l("Use a date like 2026-12-31."))
 RESULTS = ("ok", "defect", "na")
+DONE_AT = validate.Regexp(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*)?$", error=_l("Use a date and time like 2026-12-31T14:30."))
 
 #: Documents handed over at delivery (domain.md §4.2 A); codes go over the wire, labels through gettext.
 HANDOVER_DOCUMENTS = {
@@ -120,7 +121,7 @@ class FollowUpSchema(Trimmed, Schema):
     kind = choice(("post_delivery", "prospect"), load_default="post_delivery")
     source_id = fields.String(allow_none=True, load_default=None)
     due_date = fields.String(required=True, validate=DATE, error_messages=REQUIRED)
-    done_at = fields.String(allow_none=True, load_default=None)
+    done_at = Moment(allow_none=True, load_default=None, validate=DONE_AT)
     result = choice(("", "reached", "no_answer", "wrong_number"), load_default="")
     notes = text(2000, required=False, load_default="")
 

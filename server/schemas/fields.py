@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, pre_load, validate
 
@@ -50,3 +55,27 @@ class Trimmed:
         if not isinstance(data, dict):
             return data
         return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+_LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
+
+
+def with_offset(text: str) -> str:
+    """A time a client sent without an offset, read in the store's time zone and given its offset
+    (SYNC_PROTOCOL.md: every time the server publishes carries its offset); anything else unchanged."""
+    if not isinstance(text, str) or not _LOCAL_TIME.match(text):
+        return text
+    try:
+        moment = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(current_app.config["STORE_TIMEZONE"]))
+    except ValueError:  # 2026-02-30T…: the field's own check refuses it
+        return text
+    offset = moment.strftime("%z")
+    return f"{text}{offset[:3]}:{offset[3:]}"
+
+
+class Moment(fields.String):
+    """A time as a device's clock gave it (ISO 8601), shown and never trusted for ordering: kept as sent when it
+    carries an offset, read in the store's time zone and given that offset when it does not."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return with_offset(super()._deserialize(value, attr, data, **kwargs))

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from ..models.test_drive import CAR_STATUSES, DRIVE_KINDS, ENERGIES, OUTCOMES, TRANSMISSIONS
 from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from .delivery import DATE, SHA256
-from .fields import INTEGER, REQUIRED, Trimmed, choice, integer, text
+from .fields import INTEGER, REQUIRED, Moment, Trimmed, choice, integer, text
 
 DATETIME = validate.Regexp(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$",
@@ -59,8 +59,8 @@ def date_field(**kwargs) -> fields.String:
 
 
 def datetime_field(**kwargs) -> fields.String:
-    """An ISO-8601 date and time (or null), as the device's clock gave it."""
-    return fields.String(
+    """An ISO-8601 date and time (or null), as the device's clock gave it; given the store's offset if it has none."""
+    return Moment(
         allow_none=True, load_default=None, validate=[DATETIME, _real_datetime], error_messages=REQUIRED, **kwargs
     )
 
