@@ -8,7 +8,7 @@ anything it will not apply; push.py records that and moves on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from .. import boundary
 from ..extensions import db
 from ..models import Conflict, MutationLog, User, as_utc, utcnow, uuid7
+from .blobs import refresh_awaiting
 from .lookup import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
@@ -33,6 +34,8 @@ class Context:
     client_id: str | None
     version: int
     device_time: str | None = None
+    #: What this mutation's writes replaced: {"<entity>/<id>": {field: [field version, value]}} (MutationLog.replaced)
+    replaced: dict = field(default_factory=dict, compare=False)
 
     @property
     def origin(self) -> str:
@@ -85,9 +88,7 @@ def load_put(entity: EntityType, incoming: dict, current: dict | None) -> dict:
         errors = flatten_messages(exc.normalized_messages())
         before = flatten_messages(entity.loader.validate(current, partial=True))
         blamed = {
-            name: messages
-            for name, messages in errors.items()
-            if name in incoming or before.get(name) != messages
+            name: messages for name, messages in errors.items() if name in incoming or before.get(name) != messages
         }
         if blamed:
             raise ValidationError(blamed) from None
@@ -199,9 +200,19 @@ def delete(ctx: Context, args: dict) -> list[str]:
 
 def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
     """Write a merge's outcome at the context's version; returns the ids of the conflicts it kept."""
+    if record.field_versions:  # an existing record: keep what this write replaces (what a later conflict's base was)
+        versions = record.field_versions
+        replaced = {
+            name: [versions.get(name, 0), getattr(record, name)]
+            for name, value in merge.changes.items()
+            if getattr(record, name) != value
+        }
+        if replaced:
+            ctx.replaced.setdefault(f"{entity.name}/{record.id}", {}).update(replaced)
     record.apply(merge.changes, ctx.version, ctx.origin)
     if not record.version:
         record.version = ctx.version  # a new record with nothing but defaults still takes its version
+    refresh_awaiting(entity, record, ctx.version, merge.changes)  # photos named before they were uploaded
     if merge.undelete or merge.delete:
         record.deleted = merge.delete
         record.field_versions = {**(record.field_versions or {}), DELETED: ctx.version}
@@ -220,7 +231,9 @@ def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: Confl
             "record_id": record_id,
             "field": draft.field,
             "base_version": draft.base_version,
-            "base_value": value_at(ctx.store_id, draft.base_version, entity.name, record_id, draft.field),
+            "base_value": value_at(
+                ctx.store_id, draft.base_version, entity.name, record_id, draft.field, draft.overwritten.version
+            ),
             "overwritten_value": draft.overwritten.value,
             "applied_value": draft.applied_value,
             "overwritten_by": writer_at(ctx.store_id, draft.overwritten.version, draft.overwritten.origin),
@@ -240,16 +253,33 @@ def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: Confl
     return conflict.id
 
 
-def value_at(store_id: int, version: int, entity: str, record_id: str, field: str) -> Any:
-    """The value a field was given at `version`, read back from the mutation log (None if unknown)."""
+def value_at(store_id: int, version: int, entity: str, record_id: str, name: str, until: int | None = None) -> Any:
+    """The value a field was given at `version` (None if unknown): from the write logged at that version, or else —
+    a value no logged write gave it (demo data, an import) — from the first later write that replaced it, up to
+    `until` (the version of the value a conflict overwrote)."""
     if version <= 0:
         return None
     log = db.session.scalar(select(MutationLog).where(MutationLog.store_id == store_id, MutationLog.version == version))
-    if log is None or not isinstance(log.args, dict):
-        return None
-    if log.args.get("entity") != entity or log.args.get("id") != record_id:
-        return None
-    return (log.args.get("set") or {}).get(field)
+    if log is not None and isinstance(log.args, dict) and log.args.get("entity") == entity:
+        if log.args.get("id") == record_id:
+            given = log.args.get("set") if isinstance(log.args.get("set"), dict) else {}
+            if name in given:
+                return given[name]
+    key = f"{entity}/{record_id}"
+    later = (
+        select(MutationLog)
+        .where(MutationLog.store_id == store_id, MutationLog.version > version, MutationLog.replaced.is_not(None))
+        .order_by(MutationLog.version)
+        .limit(1000)  # a conflict is settled by a person: its base was replaced not long before
+    )
+    if until is not None:
+        later = later.where(MutationLog.version <= until)
+    for write_log in db.session.scalars(later):
+        replaced = (write_log.replaced or {}).get(key, {})
+        if name in replaced:
+            seen_at, value = replaced[name]
+            return value if seen_at == version else None
+    return None
 
 
 def writer_at(store_id: int, version: int, origin: str | None) -> dict:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .fields import REQUIRED, Moment, Trimmed, choice, integer, text
+from .fields import REQUIRED, BlobRef, Moment, Trimmed, choice, integer, text
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
 DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=_l("Use a date like 2026-12-31."))
 RESULTS = ("ok", "defect", "na")
-DONE_AT = validate.Regexp(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*)?$", error=_l("Use a date and time like 2026-12-31T14:30."))
+DONE_AT = validate.Regexp(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*)?$", error=_l("Use a date and time like 2026-12-31T14:30.")
+)
 
 #: Documents handed over at delivery (domain.md §4.2 A); codes go over the wire, labels through gettext.
 HANDOVER_DOCUMENTS = {
@@ -32,7 +34,7 @@ HANDOVER_DOCUMENTS = {
 def photos(maximum: int = 10) -> fields.List:
     """A list of photo references (SHA-256 of the JPEG blobs)."""
     return fields.List(
-        fields.String(validate=SHA256),
+        BlobRef(validate=SHA256),
         load_default=list,
         validate=validate.Length(max=maximum, error=_l("At most {max} photos.")),
     )

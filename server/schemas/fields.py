@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, pre_load, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 REQUIRED = {
     "required": _l("This field is required."),
@@ -79,3 +81,43 @@ class Moment(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return with_offset(super()._deserialize(value, attr, data, **kwargs))
+
+
+class BlobRef(fields.String):
+    """A blob named by its SHA-256 (a photo): the record may arrive before the blob does (its `awaitingBlobs`)."""
+
+
+def names_blobs(field: fields.Field) -> bool:
+    """Whether a schema field holds blob references, at any depth."""
+    if isinstance(field, BlobRef):
+        return True
+    if isinstance(field, fields.List):
+        return names_blobs(field.inner)
+    if isinstance(field, fields.Dict):
+        return field.value_field is not None and names_blobs(field.value_field)
+    if isinstance(field, fields.Nested):
+        return any(names_blobs(f) for f in field.schema.fields.values())
+    return False
+
+
+def _hashes(field: fields.Field, value: Any) -> Iterator[str]:
+    if value is None:
+        return
+    if isinstance(field, BlobRef):
+        if isinstance(value, str) and value:
+            yield value
+    elif isinstance(field, fields.List) and isinstance(value, list):
+        for item in value:
+            yield from _hashes(field.inner, item)
+    elif isinstance(field, fields.Dict) and isinstance(value, dict) and field.value_field is not None:
+        for item in value.values():
+            yield from _hashes(field.value_field, item)
+    elif isinstance(field, fields.Nested) and isinstance(value, dict):
+        yield from referenced(field.schema, value)
+
+
+def referenced(schema: Schema, values: dict) -> Iterator[str]:
+    """Every blob hash `values` (an entity's fields, as stored) names through the schema's blob fields."""
+    for name, field in schema.fields.items():
+        if names_blobs(field):
+            yield from _hashes(field, values.get(name))

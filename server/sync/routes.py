@@ -9,18 +9,20 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import boundary
+from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Blob
 from ..policy import api
+from ..records.blobs import release
 from ..records.mutators import MUTATORS
 from ..records.registry import REGISTRY
 from ..schemas.conflict import RejectionSchema
 from ..storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
-from .protocol import SCHEMA_VERSION
+from .protocol import SCHEMA_VERSION, lock_store, unavailable
 from .pull import REJECTION
 from .pull import pull as do_pull
 from .push import push as do_push
@@ -124,7 +126,8 @@ def schema():
 @api()
 def put_blob(sha256: str):
     """Store a blob, verified by length, SHA-256 and content (a picture must decode as its type, a PDF start with
-    `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held."""
+    `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held. Records of the store
+    awaiting it take a new version without it in their `awaitingBlobs`."""
     if not SHA256.match(sha256):
         raise ApiError(400, _("A blob is named by the SHA-256 of its bytes (64 lowercase hex digits)."))
     if request.mimetype not in current_app.config["BLOB_TYPES"]:
@@ -153,12 +156,18 @@ def put_blob(sha256: str):
         ) from None
     if db.session.get(Blob, (g.store_id, sha256)) is not None:
         return "", 200
-    db.session.add(Blob(store_id=g.store_id, sha256=sha256, size=size, content_type=request.mimetype))
     try:
-        db.session.commit()
+        with write_transaction():
+            lock_store(g.store_id)  # records awaiting it take a new store version, in commit order
+            if db.session.get(Blob, (g.store_id, sha256)) is not None:
+                return "", 200
+            db.session.add(Blob(store_id=g.store_id, sha256=sha256, size=size, content_type=request.mimetype))
+            db.session.flush()
+            release(g.store_id, sha256)
     except IntegrityError:  # the same blob uploaded twice at once
-        db.session.rollback()
         return "", 200
+    except OperationalError as exc:
+        raise unavailable() from exc
     return "", 201
 
 

@@ -70,7 +70,9 @@ def test_the_push_and_pull_answers_carry_no_time_without_an_offset(everything):
     assert without_offset(answers) == {}
 
 
-FUZZ = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 LOCAL = st.builds(
     lambda d, h, m, s: f"{d.isoformat()}T{h:02d}:{m:02d}" + (f":{s:02d}" if s is not None else ""),
     st.dates(min_value=datetime(2020, 1, 1).date(), max_value=datetime(2035, 12, 31).date()),
