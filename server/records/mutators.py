@@ -59,17 +59,26 @@ ABSENT = "sync_absent"
 
 
 def flatten_messages(messages: dict) -> dict[str, list[str]]:
-    """Marshmallow's messages as `{field: [text]}`, keyed by the entity's own field; a nested field's messages
-    (an item of a list or dict) are its leaf texts, once each — never the text of a dict."""
+    """Marshmallow's messages as `{field: [text]}`, keyed by the entity's own field. A nested field's messages (an
+    entry of a list or a dict) are its leaf texts, each after the entry it concerns — a dict's key as it is (a
+    checklist item's code), a list's position from 1 ("#2") — never the text of a dict, never a sub-field's code."""
 
-    def leaves(value) -> list[str]:
+    def leaves(value, where: tuple[str, ...]) -> list[str]:
         if isinstance(value, dict):
-            return [text for child in value.values() for text in leaves(child)]
+            found = []
+            for key, child in value.items():
+                if isinstance(key, int):
+                    found += leaves(child, (*where, f"#{key + 1}"))
+                elif isinstance(child, dict) and child and set(child) <= {"key", "value"}:
+                    found += leaves(child, (*where, str(key)))  # an entry of a dict field, by its key
+                else:
+                    found += leaves(child, where)  # a field of a nested record: its message says enough
+            return found
         if isinstance(value, list):
-            return [text for child in value for text in leaves(child)]
-        return [str(value)]
+            return [text for child in value for text in leaves(child, where)]
+        return [f"{' · '.join(where)} · {value}" if where else str(value)]
 
-    return {field: list(dict.fromkeys(leaves(msgs))) for field, msgs in messages.items()}
+    return {field: list(dict.fromkeys(leaves(msgs, ()))) for field, msgs in messages.items()}
 
 
 def load_put(entity: EntityType, incoming: dict, current: dict | None) -> dict:
