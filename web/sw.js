@@ -25,6 +25,7 @@ const PRECACHE = [
   '/static/js/core/canonical.js',
   '/static/js/core/db.js',
   '/static/js/core/dom.js',
+  '/static/js/core/field-labels.js',
   '/static/js/core/format.js',
   '/static/js/core/i18n.js',
   '/static/js/core/photo-strip.js',

@@ -66,3 +66,10 @@ class SyncMixin:
     def values(self) -> dict[str, Any]:
         """The entity's own fields (META excluded)."""
         return {field: getattr(self, field) for field in self.SYNC_FIELDS}
+
+
+class AwaitsBlobs:
+    """A record that may name blobs (photos) by SHA-256 before they are uploaded: the hashes this store does not
+    hold yet, kept by the server like the META fields (SYNC_PROTOCOL.md, Blobs; None when it awaits nothing)."""
+
+    awaiting_blobs: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import SyncMixin
+from .base import AwaitsBlobs, SyncMixin
 
 
 class ChecklistTemplate(SyncMixin, db.Model):
@@ -41,7 +41,7 @@ def _applies(item: dict, powertrain: str) -> bool:
     return not when or powertrain in when.get("powertrain", [powertrain])
 
 
-class Delivery(SyncMixin, db.Model):
+class Delivery(AwaitsBlobs, SyncMixin, db.Model):
     """The delivery inspection with the customer; signed by customer and consultant, then sealed."""
 
     SYNC_FIELDS = (

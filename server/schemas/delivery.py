@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .fields import REQUIRED, Trimmed, choice, integer, text
+from .fields import REQUIRED, BlobRef, Moment, Trimmed, choice, integer, text
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
 DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=_l("Use a date like 2026-12-31."))
@@ -15,6 +15,9 @@ LEGACY_DOCUMENTS = (
     "The old shape: a second list of the documents handed over. They are the checklist's items (group A of the "
     "delivery template); tablets no longer send this field and new records leave it out. Accepted so that records "
     "made and signed before keep their shape."
+)
+DONE_AT = validate.Regexp(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*)?$", error=_l("Use a date and time like 2026-12-31T14:30.")
 )
 
 #: The old shape's documents handed over (domain.md §4.2 A), still printed for records that hold them; since then
@@ -38,7 +41,7 @@ HANDOVER_DOCUMENTS = {
 def photos(maximum: int = 10) -> fields.List:
     """A list of photo references (SHA-256 of the JPEG blobs)."""
     return fields.List(
-        fields.String(validate=SHA256),
+        BlobRef(validate=SHA256),
         load_default=list,
         validate=validate.Length(max=maximum, error=_l("At most {max} photos.")),
     )
@@ -134,7 +137,7 @@ class FollowUpSchema(Trimmed, Schema):
     kind = choice(("post_delivery", "prospect"), load_default="post_delivery")
     source_id = fields.String(allow_none=True, load_default=None)
     due_date = fields.String(required=True, validate=DATE, error_messages=REQUIRED)
-    done_at = fields.String(allow_none=True, load_default=None)
+    done_at = Moment(allow_none=True, load_default=None, validate=DONE_AT)
     result = choice(("", "reached", "no_answer", "wrong_number"), load_default="")
     notes = text(2000, required=False, load_default="")
 

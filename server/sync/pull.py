@@ -21,7 +21,7 @@ from ..database import snapshot
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User
-from ..records.registry import REGISTRY, EntityType
+from ..records.registry import AWAITING_BLOBS, REGISTRY, EntityType
 from .protocol import SCHEMA_VERSION, check_group
 
 MAX_LIMIT = 5000  # the server may lower a client's limit, never raise it
@@ -93,6 +93,7 @@ def _entity_ops(entity: EntityType, store_id: int, version: int, key: str, limit
         table.c.updated_at,
         table.c.deleted,
         *(table.c[f] for f in entity.fields),
+        *([table.c.awaiting_blobs] if entity.blob_fields else []),
     ]
     prefix = f"{entity.name}/"
     query = select(*columns).where(table.c.store_id == store_id, _after(table, prefix, version, key, table.c.id))
@@ -115,6 +116,8 @@ def _entity_ops(entity: EntityType, store_id: int, version: int, key: str, limit
         }
         for offset, name in enumerate(names, start=7):
             value[name] = _json(row[offset])
+        if entity.blob_fields:  # kept by the server like the META fields (SYNC_PROTOCOL.md, Blobs)
+            value[AWAITING_BLOBS] = row.awaiting_blobs or []
         yield row.version, prefix + row.id, {"op": "put", "key": prefix + row.id, "value": value}
 
 

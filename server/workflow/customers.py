@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import User
 
 
-def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_customer(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """The owner must be an active consultant of the same store."""
     owner_id = values.get("owner_id")
     if owner_id is None:

@@ -23,31 +23,37 @@ from .templates import load_versioned
 CHECKLISTS = Path(__file__).resolve().parent.parent / "documents" / "checklists"
 
 
-def check_delivery(values: dict, store_id: int) -> dict[str, list[str]]:
-    """The customer, vehicle and template belong to this store, the VIN is the vehicle's, item codes exist."""
+def check_delivery(values: dict, store_id: int, current: dict | None = None) -> dict[str, list[str]]:
+    """The customer, vehicle and template belong to this store, the VIN is the vehicle's, item codes exist; what
+    the `put` does not send is read from the stored record (`current`)."""
     problems: dict[str, list[str]] = {}
+    merged = {**(current or {}), **values}
 
     def mine(model, key):
-        return store_record(model, values.get(key), store_id)
+        return store_record(model, merged.get(key), store_id)
 
     if "customer_id" in values and mine(Customer, "customer_id") is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
-    vehicle = mine(Vehicle, "vehicle_id") if "vehicle_id" in values else None
+    vehicle = mine(Vehicle, "vehicle_id")
     if "vehicle_id" in values and vehicle is None:
         problems["vehicle_id"] = [_("Choose a vehicle of this store.")]
-    if vehicle is not None and values.get("vin") and values["vin"] != vehicle.vin:
-        problems["vin"] = [_("The VIN is not the chosen vehicle's.")]
-    template = mine(ChecklistTemplate, "template_id") if "template_id" in values else None
+    if vehicle is not None and {"vin", "vehicle_id"} & set(values) and merged.get("vin") not in ("", None, vehicle.vin):
+        problems["vin" if "vin" in values else "vehicle_id"] = [_("The VIN is not the chosen vehicle's.")]
+    template = mine(ChecklistTemplate, "template_id")
     if "template_id" in values and template is None:
         problems["template_id"] = [_("Unknown checklist.")]
-    if template is not None and "items" in values:
-        unknown = sorted(set(values["items"]) - set(template.item_codes()))
+    if template is not None and {"items", "template_id"} & set(values):
+        unknown = sorted(set(merged.get("items") or {}) - set(template.item_codes()))
         if unknown:
-            problems["items"] = [_("Not on this checklist: %(codes)s", codes=", ".join(unknown))]
-    if template is not None and "we_owe" in values:
-        unknown = sorted(owed_codes(values["we_owe"]) - set(template.item_codes()))
+            problems["items" if "items" in values else "template_id"] = [
+                _("Not on this checklist: %(codes)s", codes=", ".join(unknown))
+            ]
+    if template is not None and {"we_owe", "template_id"} & set(values):
+        unknown = sorted(owed_codes(merged.get("we_owe") or []) - set(template.item_codes()))
         if unknown:
-            problems["we_owe"] = [_("Not on this checklist: %(codes)s", codes=", ".join(unknown))]
+            problems["we_owe" if "we_owe" in values else "template_id"] = [
+                _("Not on this checklist: %(codes)s", codes=", ".join(unknown))
+            ]
     return problems
 
 

@@ -62,7 +62,7 @@ def store_today() -> date:
     return datetime.now(ZoneInfo(current_app.config["STORE_TIMEZONE"])).date()
 
 
-def check_test_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_test_drive(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """Customer, car, route, template, escort and consultant belong to this store."""
     problems: dict[str, list[str]] = {}
     if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
@@ -126,10 +126,12 @@ def on_signed_drive(ctx, drive: TestDrive, values: dict) -> None:
     _signer_is_escort(ctx, drive.escort_id)
 
 
-def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
-    """The log names an agreement, car and route of this store, and the agreement's car."""
+def check_log(values: dict, store_id: int, current: dict | None = None) -> dict[str, list[str]]:
+    """The log names an agreement, car and route of this store, and the agreement's car (the stored agreement when
+    only the car is sent)."""
     problems: dict[str, list[str]] = {}
-    drive = store_record(TestDrive, values.get("test_drive_id"), store_id) if "test_drive_id" in values else None
+    drive_id = values.get("test_drive_id", (current or {}).get("test_drive_id"))
+    drive = store_record(TestDrive, drive_id, store_id)
     if "test_drive_id" in values and drive is None:
         problems["test_drive_id"] = [_("Unknown test drive.")]
     if "demo_car_id" in values:
@@ -142,7 +144,7 @@ def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
     return problems
 
 
-def check_photo(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_photo(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """A licence photo belongs to a drive of this store."""
     if "test_drive_id" in values and store_record(TestDrive, values["test_drive_id"], store_id) is None:
         return {"test_drive_id": [_("Unknown test drive.")]}

@@ -198,6 +198,7 @@ def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
                 "updated_at": _json(row.updated_at),
                 "deleted": False,
                 **{f: _json(getattr(row, f)) for f in entity.fields},
+                **({"awaitingBlobs": row.awaiting_blobs or []} if entity.blob_fields else {}),
             }
     if group_id is not None:
         rejected = select(MutationLog).where(MutationLog.client_group_id == group_id, MutationLog.outcome == "rejected")

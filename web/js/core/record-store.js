@@ -61,8 +61,8 @@ export async function putChanges(db, read, entity, fields, id, values) {
   return changes && enqueueMutation(db, 'put', changes);
 }
 
-/** Queue a put of every field in `values` (the server checks some fields only together: the whole needs form,
- *  presentation_id with positions), each with the field version this tablet last pulled. */
+/** Queue a put of every field in `values` (even those that did not change: the whole needs form), each with the
+ *  field version this tablet last pulled. */
 export async function putAll(db, entity, id, records, values) {
   const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
   const base = Object.fromEntries(Object.keys(values).map((f) => [f, versions[f] || 0]));
