@@ -5,7 +5,7 @@
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
 import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
-import { applicableGroups, buildSnapshot, missingBeforeSigning } from './rules.js';
+import { applicableGroups, buildSnapshot, missingBeforeSigning, typedProblems } from './rules.js';
 import { saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
 
@@ -33,7 +33,7 @@ export function renderReview(view, { session, ctx }) {
   const state = { ...delivery };
 
   const drawProblems = () => {
-    const missing = missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent);
+    const missing = { ...missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent), ...typedProblems(ctx.draft) };
     mount(problems, Object.values(missing).map((text) => h('li', { class: 'field-error' }, text)));
     problems.hidden = !Object.keys(missing).length;
     return missing;

@@ -7,9 +7,10 @@ import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
-import { distanceWarning, endErrors, gauges, startErrors, wholeNumberField } from './rules.js';
+import { distanceWarning, endErrors, gauges, startErrors } from './rules.js';
 import { keepPhoto, returnLog, saveDraft, startLog } from './store.js';
 
 const MAX_DAMAGE = 20;
@@ -93,7 +94,7 @@ export function renderStart(view, { session, ctx, holder }) {
       return;
     }
     go.disabled = true;
-    const number = (name) => (name in values ? wholeNumberField(values[name]).value : null);
+    const number = (name) => (name in values ? readNumber(values[name], { max: Infinity }).value : null);
     await startLog(session, id, {
       demo_car_id: ctx.drive.demo_car_id, route_id: ctx.drive.route_id, start_at: deviceTime(),
       start_odometer_km: number('start_odometer_km'), start_fuel_pct: number('start_fuel_pct'),
@@ -146,7 +147,7 @@ export function renderReturn(view, { session, ctx }) {
   incidents.addEventListener('input', () => { kept.incidents = incidents.value; remember(); });
   const warning = h('p', { class: 'state state-warning', role: 'status', 'data-testid': 'distance-warning', hidden: true });
   const drawWarning = () => {
-    const end = wholeNumberField(fields.end_odometer_km.input.value).value;
+    const end = readNumber(fields.end_odometer_km.input.value).value;
     // Below the start is an error of its own (shown at the field on "Return the car"), not a distance warning.
     const text = end === undefined || end < log.start_odometer_km ? null
       : distanceWarning(log.start_odometer_km, end, ctx.route ? Number(ctx.route.distance_km) : null);
@@ -167,7 +168,7 @@ export function renderReturn(view, { session, ctx }) {
       return;
     }
     done.disabled = true;
-    const number = (name) => (name in values ? wholeNumberField(values[name]).value : null);
+    const number = (name) => (name in values ? readNumber(values[name], { max: Infinity }).value : null);
     await returnLog(session, id, log.id, {
       end_at: endAt, end_odometer_km: number('end_odometer_km'), end_fuel_pct: number('end_fuel_pct'),
       end_charge_pct: number('end_charge_pct'), damage_after: kept.damage_after, incidents: incidents.value.trim(),
