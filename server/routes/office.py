@@ -18,6 +18,7 @@ from ..vocabularies.grades import GRADES
 from ..vocabularies.privacy import mask_name, mask_phone
 from ..vocabularies.roles import OFFICE_ROLES, ROLES, TABLET_ROLES
 from ..workflow.accounts import create_user
+from ..workflow.test_drive import fleet_readings
 from .forms import load_form, save_record
 from .htmx import is_fragment_request, render, see_other
 
@@ -240,6 +241,7 @@ def vehicles():
         "office/vehicles.html",
         "office/_vehicle_rows.html",
         vehicles=rows,
+        readings=fleet_readings(g.store_id),
         status=status,
         fleet=fleet,
         STOCK_STATUSES=STOCK_STATUSES,

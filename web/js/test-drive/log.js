@@ -77,7 +77,7 @@ export function takenBy(ctx) {
 export function renderStart(view, { session, ctx, holder }) {
   const id = ctx.drive.id;
   const energy = ctx.car ? ctx.car.energy : 'fuel';
-  const kept = { start_odometer_km: ctx.car ? String(ctx.car.odometer_km ?? '') : '', damage_before: [],
+  const kept = { start_odometer_km: String(ctx.lastKm ?? ''), damage_before: [],
     ...(ctx.draft.start || {}) };
   const remember = () => saveDraft(session, id, { start: { ...kept } });
   const odometer = h('input', { type: 'text', inputmode: 'numeric', name: 'start_odometer_km', maxlength: 7,
@@ -90,7 +90,7 @@ export function renderStart(view, { session, ctx, holder }) {
     disabled: Boolean(blocked) }, t('Start the drive'));
   go.addEventListener('click', async () => {
     const values = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.input.value]));
-    if (showErrors(fields, startErrors(values, energy))) {
+    if (showErrors(fields, startErrors(values, energy, ctx.lastKm))) {
       return;
     }
     go.disabled = true;

@@ -127,12 +127,23 @@ function gaugeErrors(values, prefix, energy, errors) {
   }
 }
 
-/** Field errors of the drive's start: odometer and fuel or charge. */
-export function startErrors(values, energy) {
+/** The car's last known reading: the fleet record's, or a higher one this tablet holds from another drive of that
+ *  car (a start or a return, even one not sent yet); null when none is known. */
+export function lastReading(car, logs, driveId) {
+  const readings = car ? [car.odometer_km, ...logs.filter((l) => l.demo_car_id === car.id && l.test_drive_id !== driveId)
+    .flatMap((l) => [l.start_odometer_km, l.end_odometer_km])] : [];
+  const known = readings.filter(Number.isInteger);
+  return known.length ? Math.max(...known) : null;
+}
+
+/** Field errors of the drive's start: odometer (not below the car's last reading `lastKm`) and fuel or charge. */
+export function startErrors(values, energy, lastKm = null) {
   const errors = {};
   const odometer = readNumber(values.start_odometer_km, { max: 9_999_999 });
   if (odometer.error) {
     errors.start_odometer_km = odometer.error;
+  } else if (lastKm !== null && odometer.value < lastKm) {
+    errors.start_odometer_km = t("The odometer cannot be below the car's last reading (%(km)s km).", { km: lastKm });
   }
   gaugeErrors(values, 'start', energy, errors);
   return errors;
