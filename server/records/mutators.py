@@ -17,7 +17,9 @@ from sqlalchemy import select
 
 from .. import boundary
 from ..extensions import db
+from ..i18n import device_moment
 from ..models import Conflict, MutationLog, User, utcnow, uuid7
+from ..models.base import as_utc
 from .lookup import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
@@ -146,8 +148,8 @@ def put(ctx: Context, args: dict) -> list[str]:
     if problems:
         raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
     merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)
-    if record is None:
-        record = entity.model(id=record_id, store_id=ctx.store_id)
+    if record is None:  # made on a tablet: keep when, by its clock, beside the server's receipt time
+        record = entity.model(id=record_id, store_id=ctx.store_id, device_created_at=device_moment(ctx.device_time))
         db.session.add(record)
     return write(ctx, entity, record, merge)
 
@@ -231,7 +233,7 @@ def writer_at(store_id: int, version: int, origin: str | None) -> dict:
         "user": user.display_name if user else None,
         "userID": log.user_id,
         "clientGroupID": log.client_group_id,
-        "at": log.created_at.isoformat() if log.created_at else None,
+        "at": as_utc(log.created_at).isoformat() if log.created_at else None,  # SQLite drops the zone
         "deviceTime": log.device_time,
     }
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from marshmallow import Schema
 
 #: META fields every pulled value carries besides the entity's own (SYNC_PROTOCOL.md, Pull).
-META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted")
+META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted", "device_created_at")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Blob, Document, utcnow, uuid7
+from ..models.base import as_utc
 from ..records.merge import ConflictDraft
 from ..records.mutators import Context, Rejection, field_states, flatten_messages, keep_conflict, record_id_of
 from ..records.registry import entity_type
@@ -103,7 +104,11 @@ def _document(ctx: Context, entity, record, computed: str, divergent: bool, snap
             "signed_by": ctx.user.id,
             "client_group_id": ctx.group_id,
             "events": [
-                {"at": record.created_at.isoformat() if record.created_at else None, "event": "created", "by": None},
+                {
+                    "at": as_utc(record.created_at).isoformat() if record.created_at else None,
+                    "event": "created",
+                    "by": None,
+                },
                 {"at": signed_at[:40], "event": "signed", "by": ", ".join(s["name"] for s in signatures)},
                 {"at": now, "event": "received", "by": ctx.user.display_name},
             ],

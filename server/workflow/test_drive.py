@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import localtime
+from ..i18n import localtime, moment, store_zone
 from ..models import (
     AgreementTemplate,
     Blob,
@@ -59,7 +58,7 @@ def rules_of(store_id: int) -> DriveRules | None:
 
 def store_today() -> date:
     """Today in the store's time zone."""
-    return datetime.now(ZoneInfo(current_app.config["STORE_TIMEZONE"])).date()
+    return datetime.now(store_zone()).date()
 
 
 def check_test_drive(values: dict, store_id: int) -> dict[str, list[str]]:
@@ -91,10 +90,8 @@ def drive_day(checked_at: str | None) -> date:
     """The day the rules are judged on: the check's date on the device, unless it is more than a week from the
     server's today (a wrong device clock), then the server's."""
     today = store_today()
-    try:
-        day = datetime.fromisoformat(checked_at).date() if checked_at else None
-    except ValueError:
-        day = None
+    at = moment(checked_at)
+    day = at.astimezone(store_zone()).date() if at is not None else None
     return day if day is not None and abs((day - today).days) <= 7 else today
 
 

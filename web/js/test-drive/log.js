@@ -124,20 +124,52 @@ function localInput(iso) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** The "returned at" field, {field, at()}. The return screen is drawn at the start and stays open during the
+ *  drive: until the person types a time, the field follows the clock and `at()` is the exact time of the tap on
+ *  this device (it kept the start's minute, which became the return time: drives of 0 minutes). A typed minute
+ *  is kept in the draft and sent as typed ('' when it is no time: an error at the field). */
+function returnedAtField(kept, remember) {
+  if (!kept.end_at_typed) {
+    delete kept.end_at; // a draft made before this rule kept the start's minute without saying it was typed
+  }
+  const input = h('input', { type: 'datetime-local', name: 'end_at', 'data-testid': 'input-end_at', autocomplete: 'off',
+    value: kept.end_at || localInput() });
+  input.addEventListener('input', () => {
+    Object.assign(kept, { end_at: input.value, end_at_typed: true });
+    remember();
+  });
+  const ticking = setInterval(() => {
+    if (!input.isConnected) {
+      clearInterval(ticking); // the screen was left
+    } else if (!kept.end_at_typed) {
+      input.value = localInput();
+    }
+  }, 15_000);
+  const at = () => {
+    if (!kept.end_at_typed) {
+      return deviceTime();
+    }
+    const typed = input.value ? new Date(input.value) : null;
+    return !typed || Number.isNaN(typed.getTime()) ? '' : deviceTime(typed);
+  };
+  return { field: field('end_at', t('Returned at'), input), at };
+}
+
 /** Draw the return step of `ctx`. */
 export function renderReturn(view, { session, ctx }) {
   const id = ctx.drive.id;
   const log = ctx.log;
   const energy = ctx.car ? ctx.car.energy : 'fuel';
-  const kept = { end_at: localInput(), end_odometer_km: '', damage_after: [], incidents: '', ...(ctx.draft.return || {}) };
+  const kept = { end_odometer_km: '', damage_after: [], incidents: '', ...(ctx.draft.return || {}) };
   const remember = () => saveDraft(session, id, { return: { ...kept } });
   const input = (name, props) => {
     const el = h('input', { name, 'data-testid': `input-${name}`, autocomplete: 'off', value: kept[name], ...props });
     el.addEventListener('input', () => { kept[name] = el.value; remember(); });
     return el;
   };
+  const returnedAt = returnedAtField(kept, remember);
   const fields = {
-    end_at: field('end_at', t('Returned at'), input('end_at', { type: 'datetime-local' })),
+    end_at: returnedAt.field,
     end_odometer_km: field('end_odometer_km', t('Odometer (km)'), input('end_odometer_km',
       { type: 'text', inputmode: 'numeric', maxlength: 7 })),
     ...gaugeFields('end', energy, kept, remember),
@@ -159,10 +191,7 @@ export function renderReturn(view, { session, ctx }) {
     t('Return the car'));
   done.addEventListener('click', async () => {
     const values = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.input.value]));
-    // Left at the current minute: the exact time now; otherwise the minute the person typed.
-    const typed = values.end_at ? new Date(values.end_at) : null;
-    const endAt = !typed || Number.isNaN(typed.getTime()) ? ''
-      : deviceTime(values.end_at === localInput() ? new Date() : typed);
+    const endAt = returnedAt.at();
     const errors = endErrors({ ...values, end_at: endAt }, log, energy);
     if (showErrors(fields, errors)) {
       return;
