@@ -138,13 +138,16 @@ function returnedAtField(kept, remember) {
     Object.assign(kept, { end_at: input.value, end_at_typed: true });
     remember();
   });
-  const ticking = setInterval(() => {
-    if (!input.isConnected) {
-      clearInterval(ticking); // the screen was left
+  const follow = () => {
+    if (!input.isConnected) { // the screen was left
+      clearInterval(ticking);
+      document.removeEventListener('visibilitychange', follow);
     } else if (!kept.end_at_typed) {
       input.value = localInput();
     }
-  }, 15_000);
+  };
+  const ticking = setInterval(follow, 15_000);
+  document.addEventListener('visibilitychange', follow); // the tablet wakes up at the return: now, at once
   const at = () => {
     if (!kept.end_at_typed) {
       return deviceTime();
