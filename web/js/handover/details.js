@@ -3,9 +3,9 @@
 
 import { h, mount } from '../core/dom.js';
 import { t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { waitingForPhotos } from './checklist.js';
-import { readNumber } from '../core/numbers.js';
 import { applicableGroups, DOCUMENT_CODES, documentLabel } from './rules.js';
 import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead } from './summary.js';

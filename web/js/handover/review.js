@@ -33,7 +33,9 @@ export function renderReview(view, { session, ctx }) {
   const state = { ...delivery };
 
   const drawProblems = () => {
-    const missing = { ...missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent), ...typedProblems(ctx.draft) };
+    const missing = {
+      ...missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent), ...typedProblems(ctx.draft),
+    };
     mount(problems, Object.values(missing).map((text) => h('li', { class: 'field-error' }, text)));
     problems.hidden = !Object.keys(missing).length;
     return missing;

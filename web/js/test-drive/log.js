@@ -182,7 +182,7 @@ export function renderReturn(view, { session, ctx }) {
   incidents.addEventListener('input', () => { kept.incidents = incidents.value; remember(); });
   const warning = h('p', { class: 'state state-warning', role: 'status', 'data-testid': 'distance-warning', hidden: true });
   const drawWarning = () => {
-    const end = readNumber(fields.end_odometer_km.input.value).value;
+    const end = readNumber(fields.end_odometer_km.input.value, { max: Infinity }).value;
     // Below the start is an error of its own (shown at the field on "Return the car"), not a distance warning.
     const text = end === undefined || end < log.start_odometer_km ? null
       : distanceWarning(log.start_odometer_km, end, ctx.route ? Number(ctx.route.distance_km) : null);
