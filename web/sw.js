@@ -28,6 +28,7 @@ const PRECACHE = [
   '/static/js/core/field-labels.js',
   '/static/js/core/format.js',
   '/static/js/core/i18n.js',
+  '/static/js/core/numbers.js',
   '/static/js/core/photo-strip.js',
   '/static/js/core/photo.js',
   '/static/js/core/problems.js',

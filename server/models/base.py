@@ -42,9 +42,18 @@ class SyncMixin:
     field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     #: Who last wrote each field: a client group id, or "office:<user id>" for a server-side write.
     field_origins: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: When the server received the record (its clock): `device_created_at` is when it happened.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When a tablet created the record, by its clock: the `deviceTime` of the mutation that created it, ISO 8601
+    #: with its offset. None for records the office or the server made. Shown to people, never trusted.
+    device_created_at: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def happened_at(self) -> str | datetime:
+        """When the record was made, for people: on the device if a tablet made it, else the server's time."""
+        return self.device_created_at or self.created_at
 
     def apply(self, changes: dict[str, Any], version: int, origin: str | None = None) -> list[str]:
         """Set the fields in `changes` that differ, stamping each with `version` and `origin`.

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from .. import boundary
 from ..extensions import db
+from ..i18n import device_moment
 from ..models import Conflict, MutationLog, User, as_utc, utcnow, uuid7
 from .blobs import refresh_awaiting
 from .lookup import store_record
@@ -191,8 +192,8 @@ def put(ctx: Context, args: dict) -> list[str]:
     if problems:
         raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
     merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)
-    if record is None:
-        record = entity.model(id=record_id, store_id=ctx.store_id)
+    if record is None:  # made on a tablet: keep when, by its clock, beside the server's receipt time
+        record = entity.model(id=record_id, store_id=ctx.store_id, device_created_at=device_moment(ctx.device_time))
         db.session.add(record)
     return write(ctx, entity, record, merge)
 

@@ -14,7 +14,7 @@ from marshmallow import Schema
 from ..schemas.fields import names_blobs
 
 #: META fields every pulled value carries besides the entity's own (SYNC_PROTOCOL.md, Pull).
-META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted")
+META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted", "device_created_at")
 #: Kept by the server like the META fields, on records of entities that may name blobs (SYNC_PROTOCOL.md, Blobs).
 AWAITING_BLOBS = "awaitingBlobs"
 

@@ -20,6 +20,7 @@ from ..vocabularies.privacy import mask_name, mask_phone
 from ..vocabularies.roles import OFFICE_ROLES, REVIEW_ROLES, ROLES, TABLET_ROLES
 from ..workflow.accounts import create_user
 from ..workflow.photos import awaiting_photos
+from ..workflow.test_drive import fleet_readings
 from .forms import load_form, save_record
 from .htmx import is_fragment_request, render, see_other
 
@@ -245,6 +246,7 @@ def vehicles():
         "office/vehicles.html",
         "office/_vehicle_rows.html",
         vehicles=rows,
+        readings=fleet_readings(g.store_id),
         status=status,
         fleet=fleet,
         STOCK_STATUSES=STOCK_STATUSES,

@@ -18,6 +18,7 @@ REQUIRED = {
     "invalid": _l("Not a valid value."),
 }
 INTEGER = {**REQUIRED, "invalid": _l("Enter a whole number.")}
+NUMBER = {**REQUIRED, "invalid": _l("Enter a number."), "special": _l("Enter a number.")}
 
 
 def text(max_length: int, required: bool = True, **kwargs) -> fields.String:
@@ -28,16 +29,34 @@ def text(max_length: int, required: bool = True, **kwargs) -> fields.String:
     return fields.String(required=required, validate=checks, error_messages=REQUIRED, **kwargs)
 
 
-def integer(minimum: int | None = None, maximum: int | None = None, **kwargs) -> fields.Integer:
-    """A whole number within bounds, with messages people understand."""
+def _range(minimum, maximum) -> validate.Range:
     error = (
         _l("Must be between {min} and {max}.")
         if minimum is not None and maximum is not None
         else (_l("Must be at least {min}.") if minimum is not None else _l("Must be at most {max}."))
     )
-    return fields.Integer(
-        strict=False, validate=validate.Range(min=minimum, max=maximum, error=error), error_messages=INTEGER, **kwargs
-    )
+    return validate.Range(min=minimum, max=maximum, error=error)
+
+
+def integer(minimum: int | None = None, maximum: int | None = None, **kwargs) -> fields.Integer:
+    """A whole number within bounds, with messages people understand. Only a JSON integer: text (even "7000"),
+    a fraction (7000.5) or a boolean is an error, never a value; office forms read their numbers from the posted
+    text first (server/routes/forms.py)."""
+    return fields.Integer(strict=True, validate=_range(minimum, maximum), error_messages=INTEGER, **kwargs)
+
+
+class StrictFloat(fields.Float):
+    """A float that is a JSON number: text — even "12.5" — is an error, as for `integer`."""
+
+    def _validated(self, value):
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+def number(minimum: float | None = None, maximum: float | None = None, **kwargs) -> fields.Float:
+    """A number (fractions allowed) within bounds; no NaN or infinity; only a JSON number, as for `integer`."""
+    return StrictFloat(allow_nan=False, validate=_range(minimum, maximum), error_messages=NUMBER, **kwargs)
 
 
 def choice(options, **kwargs) -> fields.String:

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from ..models.test_drive import CAR_STATUSES, DRIVE_KINDS, ENERGIES, OUTCOMES, TRANSMISSIONS
 from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from .delivery import DATE, SHA256
-from .fields import INTEGER, REQUIRED, BlobRef, Moment, Trimmed, choice, integer, text
+from .fields import INTEGER, REQUIRED, BlobRef, Moment, Trimmed, choice, integer, number, text
 
 DATETIME = validate.Regexp(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$",
@@ -262,11 +262,7 @@ class DriveRouteSchema(Trimmed, Schema):
     """A test-drive route."""
 
     name = text(80)
-    distance_km = fields.Float(
-        required=True,
-        validate=validate.Range(min=0.1, max=500, error=_l("Must be between {min} and {max}.")),
-        error_messages={**REQUIRED, "invalid": _l("Enter a number.")},
-    )
+    distance_km = number(0.1, 500, required=True)
     description = text(500, required=False, load_default="")
     active = fields.Boolean(load_default=True)
 

@@ -19,7 +19,7 @@ from ..vocabularies.walkaround import (
     TOPICS,
     USAGES,
 )
-from .fields import REQUIRED, Moment, Trimmed, choice, integer, text
+from .fields import REQUIRED, Moment, Trimmed, choice, integer, number, text
 
 #: Device timestamps (ISO 8601); shown, never trusted for ordering.
 MOMENT = validate.Regexp(
@@ -32,13 +32,7 @@ BUDGET_MAX = 10_000  # 万元: one hundred million yuan
 
 def budget() -> fields.Float:
     """A budget bound in 万元 (ten thousand yuan), or null when the customer did not say."""
-    return fields.Float(
-        allow_none=True,
-        load_default=None,
-        allow_nan=False,
-        validate=validate.Range(min=0, max=BUDGET_MAX, error=_l("Must be between {min} and {max}.")),
-        error_messages={**REQUIRED, "invalid": _l("Enter a number."), "special": _l("Enter a number.")},
-    )
+    return number(0, BUDGET_MAX, allow_none=True, load_default=None)
 
 
 def choices(options, maximum: int) -> fields.List:

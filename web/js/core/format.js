@@ -32,6 +32,12 @@ export function formatTime(iso) {
   return new Intl.DateTimeFormat(languageTag(), options).format(date);
 }
 
+/** When a record was made, for people: on the device that made it (`device_created_at`, kept by the server beside
+ *  its own receipt time), else when the server received it. */
+export function madeAt(record) {
+  return (record && (record.device_created_at || record.created_at)) || '';
+}
+
 /** First 3 and last 4 digits, as lists show them (server/domain.py mask_phone): 138****8000. */
 export function maskPhone(phone) {
   if (!phone) {

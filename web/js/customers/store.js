@@ -3,7 +3,7 @@
 
 import { enqueueMutation, openUserDb, readEntity } from '../core/db.js';
 import { buildView, diffForPut } from '../core/rebase.js';
-import { uuid7 } from '../core/record-store.js';
+import { newest, uuid7 } from '../core/record-store.js';
 import { syncSoon } from '../core/sync.js';
 import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
 
@@ -18,7 +18,7 @@ async function load(session) {
 /** Every customer of the store as this tablet sees it, newest first. */
 export async function listCustomers(session) {
   const { view } = await load(session);
-  return [...view.values()].sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')));
+  return [...view.values()].sort(newest);
 }
 
 /** One customer as shown (undefined if unknown or deleted). */

@@ -5,10 +5,11 @@
 import { h, mount } from '../core/dom.js';
 import { localToday } from '../core/format.js';
 import { localized, t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { waitingForPhotos } from './checklist.js';
-import { applicableGroups, contradictions, pastDue, suggestItem, wholeNumber } from './rules.js';
-import { keepPhoto, saveDelivery } from './store.js';
+import { applicableGroups, contradictions, pastDue, suggestItem } from './rules.js';
+import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead } from './summary.js';
 
 function checkbox(id, label, checked, onChange, testid) {
@@ -136,21 +137,16 @@ function weOweCard(state, save, groups) {
       h('div', { class: 'wide' }, dateError, addOwe)));
 }
 
-/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). */
-function keysCard(state, save) {
+/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). What is typed in the odometer
+ *  stays there; text that is not a number is an error at the field, kept in the draft (a reload shows it again)
+ *  and never saved: the record keeps its last good reading, and the review is refused until it is corrected. */
+function keysCard(state, save, odometer) {
   const keys = h('output', { class: 'stepper-value', 'data-testid': 'keys-count' }, String(state.keys_count));
   const stepKeys = (delta) => async () => {
     state.keys_count = Math.min(10, Math.max(0, state.keys_count + delta));
     keys.textContent = String(state.keys_count);
     await save('keys_count');
   };
-  const odometer = h('input', { type: 'text', id: 'odometer', inputmode: 'numeric', value: String(state.odometer_km),
-    'aria-label': t('Odometer (km)') });
-  odometer.addEventListener('change', async () => {
-    state.odometer_km = wholeNumber(odometer.value, 0, 100_000);
-    odometer.value = String(state.odometer_km);
-    await save('odometer_km');
-  });
   return h('section', { class: 'card' }, h('h2', {}, t('Keys and odometer')),
     h('div', { class: 'field-row' },
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('Keys handed over')),
@@ -159,7 +155,40 @@ function keysCard(state, save) {
           keys,
           h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
             'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
-      h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer)));
+      odometer.wrap));
+}
+
+/** The odometer field: {wrap, input, check()} — `check()` shows the field's error and returns it (null if fine). */
+function odometerField(session, ctx, state, save) {
+  const typed = (ctx.draft.typed || {}).odometer_km;
+  const input = h('input', { type: 'text', id: 'odometer', inputmode: 'numeric', maxlength: 9,
+    value: typed ?? String(state.odometer_km), 'aria-describedby': 'odometer-error', autocomplete: 'off' });
+  const error = h('p', { class: 'field-error', id: 'odometer-error', role: 'alert', 'data-testid': 'error-odometer_km',
+    hidden: true });
+  const check = () => {
+    const read = readNumber(input.value, { max: 100_000 });
+    error.textContent = read.error || '';
+    error.hidden = !read.error;
+    input.setAttribute('aria-invalid', read.error ? 'true' : 'false');
+    return read;
+  };
+  input.addEventListener('change', async () => {
+    const read = check();
+    const keep = read.error ? { odometer_km: input.value } : {};
+    await saveDraft(session, ctx.delivery.id, (draft) => {
+      const { odometer_km: _dropped, ...others } = draft.typed || {};
+      return { typed: { ...others, ...keep } };
+    });
+    if (!read.error) {
+      state.odometer_km = read.value;
+      await save('odometer_km');
+    }
+  });
+  if (typed !== undefined) {
+    check();
+  }
+  return { input, check: () => check().error || null,
+    wrap: h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), input, error) };
 }
 
 /** The two explanations the customer must have had before signing. */
@@ -190,7 +219,12 @@ export function renderDetails(view, { session, ctx }) {
   });
   const groups = applicableGroups(ctx.template, ctx.powertrain);
   const last = groups[groups.length - 1];
+  const odometer = odometerField(session, ctx, state, save);
   const goReview = () => {
+    if (odometer.check()) {
+      odometer.input.focus();
+      return;
+    }
     const waiting = waitingForPhotos(ctx.draft.pendingDefects);
     error.textContent = waiting ? t('Take a photo of each defect: %(codes)s', { codes: waiting }) : '';
     error.hidden = !waiting;
@@ -201,7 +235,7 @@ export function renderDetails(view, { session, ctx }) {
 
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'details'),
-    keysCard(state, save),
+    keysCard(state, save, odometer),
     explainedCard(state, save),
     accessoriesCard(session, state, save),
     weOweCard(state, save, groups),

@@ -9,7 +9,7 @@ import { localToday } from '../core/format.js';
 import { localized, t } from '../core/i18n.js';
 import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
 import { itemName } from './details.js';
-import { applicableGroups, buildSnapshot, contradictions, missingBeforeSigning } from './rules.js';
+import { applicableGroups, buildSnapshot, contradictions, missingBeforeSigning, typedProblems } from './rules.js';
 import { loadHandover, saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
 
@@ -78,7 +78,10 @@ export function renderReview(view, { session, ctx }) {
   const state = { ...delivery };
 
   const drawProblems = () => {
-    const missing = missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent, localToday());
+    const missing = {
+      ...missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent, localToday()),
+      ...typedProblems(ctx.draft),
+    };
     mount(problems, Object.values(missing).map((text) => h('li', { class: 'field-error' }, text)));
     problems.hidden = !Object.keys(missing).length;
     return missing;

@@ -174,14 +174,15 @@ export function buildSnapshot(delivery) {
   if (legacy.length) {
     snapshot.documents = legacy;
   }
-  snapshot.keys_count = Math.trunc(Number(snapshot.keys_count) || 0);
-  snapshot.odometer_km = Math.trunc(Number(snapshot.odometer_km) || 0);
+  // Numbers stay what the record holds (the details step saves only whole numbers): never coerced to 0 here.
   snapshot.notes = String(snapshot.notes || '').trim();
   return snapshot;
 }
 
-/** A whole number within [min, max] from a text input ('' → 0). */
-export function wholeNumber(text, min, max) {
-  const value = Math.trunc(Number(String(text).replace(/[^\d]/g, '')) || 0);
-  return Math.min(max, Math.max(min, value));
+/** Numbers typed on the details step that are not numbers (kept in the draft, never saved): {field: message}. The
+ *  record still holds the last good value, so signing now would sign something else than the screen showed. */
+export function typedProblems(draft) {
+  const typed = (draft && draft.typed) || {};
+  return typed.odometer_km === undefined ? {}
+    : { odometer_km: t('The odometer "%(text)s" is not a number: correct it under Items and documents.', { text: typed.odometer_km }) };
 }
