@@ -2,11 +2,12 @@
 # Install the Debian packages Showroom and its tests need, only those missing (ENVIRONMENT.md lists why):
 #   python3-venv                      the virtual environment
 #   chromium fonts-noto-cjk           the browser tests, and Chinese glyphs in screenshots and PDFs
+#   chromium-l10n                     Chromium's zh-CN locale: without it date and time inputs read 11/09/2026, 02:05 PM
 #   poppler-utils                     pdffonts / pdftotext / pdftoppm to check rendered PDFs
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint; libharfbuzz-subset0 makes CJK PDFs 20x faster
 set -euo pipefail
 
-PACKAGES=(python3-venv chromium fonts-noto-cjk poppler-utils fontconfig
+PACKAGES=(python3-venv chromium chromium-l10n fonts-noto-cjk poppler-utils fontconfig
           libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 
 missing=()

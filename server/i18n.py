@@ -7,6 +7,7 @@ is under web/ as JSON, so there is no second, hand-kept list of tablet strings.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -79,18 +80,48 @@ class _Catalogues(flask_babel.Domain):
         return self.cache[key]
 
 
+def store_zone() -> ZoneInfo:
+    """The store's time zone (STORE_TIMEZONE): where times are shown, and how a device time sent without an
+    offset is read."""
+    return ZoneInfo(current_app.config["STORE_TIMEZONE"])
+
+
+#: A date and a time of day, as ISO 8601 text (seconds, fraction and offset optional).
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def moment(value: object) -> datetime | None:
+    """A stored time as an aware datetime, or None when it is not one. A datetime without a zone is UTC (SQLite
+    drops the zone of what the server stored); ISO text without an offset is a device's local time, read in the
+    store's time zone (SYNC_PROTOCOL.md, Pull)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not _MOMENT.match(value.strip()):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=store_zone())
+
+
+def device_moment(value: object) -> str | None:
+    """A device's time as the server keeps it: ISO 8601 to the millisecond with the device's own offset (the
+    store's when it sent none), or None when the text is not a time."""
+    at = moment(value) if isinstance(value, str) else None
+    return at.isoformat(timespec="milliseconds") if at is not None else None
+
+
 def localtime(value: object) -> str:
-    """A server timestamp (datetime or ISO text) in the store's time zone, to the minute; '—' when absent."""
-    if not value:
+    """Any stored time (a server timestamp or a device's ISO text) in the store's time zone, to the minute, as
+    people read it: the one filter of every list, report and PDF. '—' when absent; text that is not a time is
+    shown as it is."""
+    if value is None or value == "":
         return "—"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(ZoneInfo(current_app.config["STORE_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    at = moment(value)
+    if at is None:
+        return str(value)
+    return at.astimezone(store_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..i18n import localtime
 from ..models import ChecklistTemplate, Document, Store, User
 from ..schemas.delivery import HANDOVER_DOCUMENTS
+from ..workflow.handover_rules import owed_codes
 from .parts import EVENT_LABELS, ROLE_LABELS, photo, verify_url
 from .render import render_print_template
 from .resources import PrintResources, qr_data_uri
@@ -46,6 +47,8 @@ def delivery_html(doc: Document, resources: PrintResources) -> str:
             store=store,
             template=template,
             groups=groups,
+            labels=labels,
+            owed=owed_codes(snapshot.get("we_owe")),
             defects=defects,
             accessories=accessories,
             signatures=signatures,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import localtime
-from ..models import AgreementTemplate, DemoCar, Document, DriveRoute, Store, User
+from ..models import AgreementTemplate, Customer, DemoCar, Document, DriveRoute, Store, User
 from ..vocabularies.privacy import mask_phone
 from ..workflow.eligibility import distance_warning
 from .parts import EVENT_LABELS, ROLE_LABELS, photo, verify_url
@@ -60,6 +60,7 @@ def _context(doc: Document, resources: PrintResources) -> dict:
     car = db.session.get(DemoCar, a.get("demo_car_id") or "")
     route_id = (log or {}).get("route_id") or a.get("route_id")
     route = db.session.get(DriveRoute, route_id) if route_id else None
+    customer = db.session.get(Customer, a.get("customer_id") or "")  # the customer file's mobile, masked
     people = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.store_id == doc.store_id))}
 
     def signatures(document: Document | None) -> list[dict]:
@@ -85,7 +86,8 @@ def _context(doc: Document, resources: PrintResources) -> dict:
         "route": route,
         "escort": people.get(a.get("escort_id"), "—"),
         "consultant": people.get(a.get("consultant_id"), "—"),
-        "phone": mask_phone(a.get("driver_phone")),
+        "phone": mask_phone(customer.phone if customer else ""),
+        "driver_phone": "" if a.get("driver_is_customer", True) else mask_phone(a.get("driver_phone")),
         "agreement_signatures": signatures(agreement_doc),
         "log_signatures": signatures(log_doc),
         "damage_before": damage((log or {}).get("damage_before")),

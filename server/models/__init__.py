@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from sqlalchemy import update
 
 from ..extensions import db
-from .base import SyncMixin, utcnow, uuid7
+from .base import SyncMixin, as_utc, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
 from .customer import Customer, GradeChange
 from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
@@ -53,6 +53,7 @@ __all__ = [
     "Trim",
     "User",
     "Vehicle",
+    "as_utc",
     "next_store_version",
     "utcnow",
     "uuid7",

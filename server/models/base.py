@@ -42,9 +42,18 @@ class SyncMixin:
     field_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     #: Who last wrote each field: a client group id, or "office:<user id>" for a server-side write.
     field_origins: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: When the server received the record (its clock): `device_created_at` is when it happened.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When a tablet created the record, by its clock: the `deviceTime` of the mutation that created it, ISO 8601
+    #: with its offset. None for records the office or the server made. Shown to people, never trusted.
+    device_created_at: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def happened_at(self) -> str | datetime:
+        """When the record was made, for people: on the device if a tablet made it, else the server's time."""
+        return self.device_created_at or self.created_at
 
     def apply(self, changes: dict[str, Any], version: int, origin: str | None = None) -> list[str]:
         """Set the fields in `changes` that differ, stamping each with `version` and `origin`.
@@ -66,3 +75,10 @@ class SyncMixin:
     def values(self) -> dict[str, Any]:
         """The entity's own fields (META excluded)."""
         return {field: getattr(self, field) for field in self.SYNC_FIELDS}
+
+
+class AwaitsBlobs:
+    """A record that may name blobs (photos) by SHA-256 before they are uploaded: the hashes this store does not
+    hold yet, kept by the server like the META fields (SYNC_PROTOCOL.md, Blobs; None when it awaits nothing)."""
+
+    awaiting_blobs: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)

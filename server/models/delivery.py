@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import SyncMixin
+from .base import AwaitsBlobs, SyncMixin
 
 
 class ChecklistTemplate(SyncMixin, db.Model):
@@ -41,7 +41,7 @@ def _applies(item: dict, powertrain: str) -> bool:
     return not when or powertrain in when.get("powertrain", [powertrain])
 
 
-class Delivery(SyncMixin, db.Model):
+class Delivery(AwaitsBlobs, SyncMixin, db.Model):
     """The delivery inspection with the customer; signed by customer and consultant, then sealed."""
 
     SYNC_FIELDS = (
@@ -108,15 +108,17 @@ class Document(SyncMixin, db.Model):
 
 
 class WeOwe(SyncMixin, db.Model):
-    """Something still owed to the customer at handover (我们欠客户的), tracked until closed."""
+    """Something still owed to the customer at handover (待交付事项), tracked until handed over (closed)."""
 
     __tablename__ = "we_owe"
-    SYNC_FIELDS = ("delivery_id", "customer_id", "text", "due_date", "closed_at", "closed_by")
+    SYNC_FIELDS = ("delivery_id", "customer_id", "text", "due_date", "item_code", "closed_at", "closed_by")
 
     delivery_id: Mapped[str] = mapped_column(ForeignKey("delivery.id"), index=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
     text: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[str | None] = mapped_column(String(10))
+    #: The checklist item it concerns (e.g. B07), when the entry named one.
+    item_code: Mapped[str | None] = mapped_column(String(16))
     closed_at: Mapped[str | None] = mapped_column(String(40))
     closed_by: Mapped[int | None] = mapped_column(Integer)
 

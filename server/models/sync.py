@@ -62,6 +62,9 @@ class MutationLog(db.Model):
     version: Mapped[int] = mapped_column(BigInteger)
     error: Mapped[dict | None] = mapped_column(JSON)
     conflict_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The values this write replaced: {"<entity>/<id>": {field: [field version, value]}}, so a later conflict can
+    #: show what both sides had seen even when that value was never written through the log (demo data, imports).
+    replaced: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def result(self) -> dict:

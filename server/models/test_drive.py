@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Intege
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import SyncMixin
+from .base import AwaitsBlobs, SyncMixin
 
 CAR_STATUSES = ("available", "out", "maintenance", "retired")
 TRANSMISSIONS = ("automatic", "manual")
@@ -193,7 +193,7 @@ class TestDrive(SyncMixin, db.Model):
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class TestDriveLog(SyncMixin, db.Model):
+class TestDriveLog(AwaitsBlobs, SyncMixin, db.Model):
     """What happened on the drive: out (time, odometer, energy, damage already there), back in (the same, and
     incidents), and the customer's feedback. Sealing it closes the drive."""
 
@@ -237,7 +237,7 @@ class TestDriveLog(SyncMixin, db.Model):
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class LicencePhoto(SyncMixin, db.Model):
+class LicencePhoto(AwaitsBlobs, SyncMixin, db.Model):
     """A photo of the driving licence, kept only with the customer's separate consent (单独同意, PIPL Art. 29)
     and deleted — blob and reference — after the store's retention period. Never pulled by tablets."""
 

@@ -8,7 +8,7 @@ anything it will not apply; push.py records that and moves on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,7 +17,9 @@ from sqlalchemy import select
 
 from .. import boundary
 from ..extensions import db
-from ..models import Conflict, MutationLog, User, utcnow, uuid7
+from ..i18n import device_moment
+from ..models import Conflict, MutationLog, User, as_utc, utcnow, uuid7
+from .blobs import refresh_awaiting
 from .lookup import store_record
 from .merge import DELETED, ConflictDraft, FieldState, Merge, merge_delete, merge_put
 from .registry import EntityType, entity_type
@@ -33,6 +35,8 @@ class Context:
     client_id: str | None
     version: int
     device_time: str | None = None
+    #: What this mutation's writes replaced: {"<entity>/<id>": {field: [field version, value]}} (MutationLog.replaced)
+    replaced: dict = field(default_factory=dict, compare=False)
 
     @property
     def origin(self) -> str:
@@ -56,7 +60,50 @@ ABSENT = "sync_absent"
 
 
 def flatten_messages(messages: dict) -> dict[str, list[str]]:
-    return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in messages.items()}
+    """Marshmallow's messages as `{field: [text]}`, keyed by the entity's own field. A nested field's messages (an
+    entry of a list or a dict) are its leaf texts, each after the entry it concerns — a dict's key as it is (a
+    checklist item's code), a list's position from 1 ("#2") — never the text of a dict, never a sub-field's code."""
+
+    def leaves(value, where: tuple[str, ...]) -> list[str]:
+        if isinstance(value, dict):
+            found = []
+            for key, child in value.items():
+                if isinstance(key, int):
+                    found += leaves(child, (*where, f"#{key + 1}"))
+                elif isinstance(child, dict) and child and set(child) <= {"key", "value"}:
+                    found += leaves(child, (*where, str(key)))  # an entry of a dict field, by its key
+                else:
+                    found += leaves(child, where)  # a field of a nested record: its message says enough
+            return found
+        if isinstance(value, list):
+            return [text for child in value for text in leaves(child, where)]
+        return [f"{' · '.join(where)} · {value}" if where else str(value)]
+
+    return {field: list(dict.fromkeys(leaves(msgs, ()))) for field, msgs in messages.items()}
+
+
+def load_put(entity: EntityType, incoming: dict, current: dict | None) -> dict:
+    """The values of a `put` as the entity's schema loads them (raises ValidationError).
+
+    A new record (`current` None) is loaded whole. For an existing one only the fields in `set` are returned, and
+    nothing it does not send is required again: the schema loads the stored record with `set` on top, so rules
+    that read fields together (a refusal and its reasons, two budget bounds) see the stored values of the others.
+    An error the stored record has without this `put` is not the put's fault: then `set` is loaded alone.
+    """
+    if current is None:
+        return entity.loader.load(incoming)
+    try:
+        loaded = entity.loader.load({**current, **incoming}, partial=True)
+    except ValidationError as exc:
+        errors = flatten_messages(exc.normalized_messages())
+        before = flatten_messages(entity.loader.validate(current, partial=True))
+        blamed = {
+            name: messages for name, messages in errors.items() if name in incoming or before.get(name) != messages
+        }
+        if blamed:
+            raise ValidationError(blamed) from None
+        loaded = entity.loader.load(incoming, partial=True)  # only what was stored is wrong: judge the put alone
+    return {f: v for f, v in loaded.items() if f in incoming}
 
 
 def record_id_of(args: object) -> str | None:
@@ -148,19 +195,18 @@ def put(ctx: Context, args: dict) -> list[str]:
             "invalid", _("Some fields are missing or invalid."), {n: [_("Unknown field.")] for n in unknown}
         )
     foreign = foreign_references(entity, incoming, ctx.store_id)  # before the schema, so both are reported
+    current = {f: getattr(record, f) for f in entity.fields} if record is not None else {}
     try:
-        loaded = entity.loader.load(incoming, partial=record is not None)
+        loaded = load_put(entity, incoming, current if record is not None else None)
     except ValidationError as exc:
         messages = {**flatten_messages(exc.normalized_messages()), **foreign}
         raise Rejection("invalid", _("Some fields are missing or invalid."), messages) from None
-    if record is not None:  # a partial update writes only what was sent
-        loaded = {f: v for f, v in loaded.items() if f in incoming}
-    problems = {**foreign, **(entity.check(loaded, ctx.store_id) if entity.check else {})}
+    problems = {**foreign, **(entity.check(loaded, ctx.store_id, current) if entity.check else {})}
     if problems:
         raise Rejection("invalid", _("Some fields are missing or invalid."), problems)
     merge = merge_put(field_states(record) if record else None, tombstone_state(record), loaded, base, ctx.origin)
-    if record is None:
-        record = entity.model(id=record_id, store_id=ctx.store_id)
+    if record is None:  # made on a tablet: keep when, by its clock, beside the server's receipt time
+        record = entity.model(id=record_id, store_id=ctx.store_id, device_created_at=device_moment(ctx.device_time))
         db.session.add(record)
     return write(ctx, entity, record, merge)
 
@@ -177,9 +223,19 @@ def delete(ctx: Context, args: dict) -> list[str]:
 
 def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
     """Write a merge's outcome at the context's version; returns the ids of the conflicts it kept."""
+    if record.field_versions:  # an existing record: keep what this write replaces (what a later conflict's base was)
+        versions = record.field_versions
+        replaced = {
+            name: [versions.get(name, 0), getattr(record, name)]
+            for name, value in merge.changes.items()
+            if getattr(record, name) != value
+        }
+        if replaced:
+            ctx.replaced.setdefault(f"{entity.name}/{record.id}", {}).update(replaced)
     record.apply(merge.changes, ctx.version, ctx.origin)
     if not record.version:
         record.version = ctx.version  # a new record with nothing but defaults still takes its version
+    refresh_awaiting(entity, record, ctx.version, merge.changes)  # photos named before they were uploaded
     if merge.undelete or merge.delete:
         record.deleted = merge.delete
         record.field_versions = {**(record.field_versions or {}), DELETED: ctx.version}
@@ -198,7 +254,9 @@ def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: Confl
             "record_id": record_id,
             "field": draft.field,
             "base_version": draft.base_version,
-            "base_value": value_at(ctx.store_id, draft.base_version, entity.name, record_id, draft.field),
+            "base_value": value_at(
+                ctx.store_id, draft.base_version, entity.name, record_id, draft.field, draft.overwritten.version
+            ),
             "overwritten_value": draft.overwritten.value,
             "applied_value": draft.applied_value,
             "overwritten_by": writer_at(ctx.store_id, draft.overwritten.version, draft.overwritten.origin),
@@ -218,16 +276,33 @@ def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: Confl
     return conflict.id
 
 
-def value_at(store_id: int, version: int, entity: str, record_id: str, field: str) -> Any:
-    """The value a field was given at `version`, read back from the mutation log (None if unknown)."""
+def value_at(store_id: int, version: int, entity: str, record_id: str, name: str, until: int | None = None) -> Any:
+    """The value a field was given at `version` (None if unknown): from the write logged at that version, or else —
+    a value no logged write gave it (demo data, an import) — from the first later write that replaced it, up to
+    `until` (the version of the value a conflict overwrote)."""
     if version <= 0:
         return None
     log = db.session.scalar(select(MutationLog).where(MutationLog.store_id == store_id, MutationLog.version == version))
-    if log is None or not isinstance(log.args, dict):
-        return None
-    if log.args.get("entity") != entity or log.args.get("id") != record_id:
-        return None
-    return (log.args.get("set") or {}).get(field)
+    if log is not None and isinstance(log.args, dict) and log.args.get("entity") == entity:
+        if log.args.get("id") == record_id:
+            given = log.args.get("set") if isinstance(log.args.get("set"), dict) else {}
+            if name in given:
+                return given[name]
+    key = f"{entity}/{record_id}"
+    later = (
+        select(MutationLog)
+        .where(MutationLog.store_id == store_id, MutationLog.version > version, MutationLog.replaced.is_not(None))
+        .order_by(MutationLog.version)
+        .limit(1000)  # a conflict is settled by a person: its base was replaced not long before
+    )
+    if until is not None:
+        later = later.where(MutationLog.version <= until)
+    for write_log in db.session.scalars(later):
+        replaced = (write_log.replaced or {}).get(key, {})
+        if name in replaced:
+            seen_at, value = replaced[name]
+            return value if seen_at == version else None
+    return None
 
 
 def writer_at(store_id: int, version: int, origin: str | None) -> dict:
@@ -244,7 +319,7 @@ def writer_at(store_id: int, version: int, origin: str | None) -> dict:
         "user": user.display_name if user else None,
         "userID": log.user_id,
         "clientGroupID": log.client_group_id,
-        "at": log.created_at.isoformat() if log.created_at else None,
+        "at": as_utc(log.created_at).isoformat() if log.created_at else None,  # SQLite hands it back naive
         "deviceTime": log.device_time,
     }
 

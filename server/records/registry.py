@@ -11,8 +11,12 @@ from functools import cached_property
 
 from marshmallow import Schema
 
+from ..schemas.fields import names_blobs
+
 #: META fields every pulled value carries besides the entity's own (SYNC_PROTOCOL.md, Pull).
-META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted")
+META = ("id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted", "device_created_at")
+#: Kept by the server like the META fields, on records of entities that may name blobs (SYNC_PROTOCOL.md, Blobs).
+AWAITING_BLOBS = "awaitingBlobs"
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,10 @@ class EntityType:
     writers: frozenset[str] = frozenset()
     #: roles that may create a record but never change one (an escort adds a walk-in customer)
     creators: frozenset[str] = frozenset()
-    #: (loaded values, store id) → {field: [messages]} for rules that need the database (e.g. owner exists)
-    check: Callable[[dict, int], dict[str, list[str]]] | None = None
+    #: (loaded values, store id, stored values) → {field: [messages]} for rules that need the database (e.g. owner
+    #: exists). The values are those a `put` sends; the stored values (empty for a new record) are what a rule reads
+    #: for the fields it does not send: a `put` changes the fields in its `set` and nothing else is asked of it.
+    check: Callable[[dict, int, dict], dict[str, list[str]]] | None = None
     signable: bool = False
     signature_roles: tuple[str, ...] = ()
     #: pulled by every client group of the store (False: only by the group that wrote it)
@@ -51,6 +57,12 @@ class EntityType:
         """The published properties, in schema order."""
         return tuple(self.schema().fields)
 
+    @cached_property
+    def blob_fields(self) -> tuple[str, ...]:
+        """The fields that may name blobs (photos), at any depth; records of an entity with any carry
+        `awaitingBlobs` (SYNC_PROTOCOL.md, Blobs)."""
+        return tuple(name for name, field in self.loader.fields.items() if names_blobs(field))
+
 
 REGISTRY: dict[str, EntityType] = {}
 
@@ -62,6 +74,8 @@ def check_entity(entity: EntityType) -> EntityType:
         raise TypeError(f"{entity.name}: schema fields missing from the model's SYNC_FIELDS")
     if not set(entity.refs) <= set(entity.fields):
         raise TypeError(f"{entity.name}: references to fields the schema does not have")
+    if entity.blob_fields and not hasattr(entity.model, "awaiting_blobs"):
+        raise TypeError(f"{entity.name}: names blobs, but its model has no awaiting_blobs (models/base.AwaitsBlobs)")
     return entity
 
 

@@ -51,6 +51,7 @@ def _server_write(record, user: User, name: str, args: dict, merge_for: Callable
             version=version,
             conflict_ids=[],
             args=log_args,
+            replaced=ctx.replaced or None,
         )
     )
     return version

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from .. import boundary
 from ..errors import ApiError
 from ..extensions import db
-from ..models import ApiToken, utcnow
+from ..models import ApiToken, as_utc, utcnow
 from ..policy import api, public
 from .auth import authenticate, read_device, remember_device, throttled
 
@@ -23,7 +23,7 @@ def _session_payload(token: ApiToken, clear: str | None = None) -> dict:
         "user": token.user.to_public(),
         # the store's time zone: the tablet shows every time of a record in it (the customer file's timeline)
         "store": {**token.user.store.to_public(), "time_zone": current_app.config["STORE_TIMEZONE"]},
-        "expires_at": token.expires_at.isoformat(),
+        "expires_at": as_utc(token.expires_at).isoformat(),  # SQLite hands it back naive
     }
     if clear is not None:
         payload["token"] = clear

@@ -12,12 +12,14 @@ from .. import jobs
 from ..documents.pipeline import customer_name_of, signing_paths
 from ..documents.seal import check_seal
 from ..extensions import db
-from ..models import Delivery, Document, Store, WeOwe, utcnow
+from ..models import ChecklistTemplate, Delivery, Document, Store, WeOwe, utcnow
 from ..policy import office, public, store_get
 from ..records.writes import server_put
 from ..storage import LocalStorage
 from ..vocabularies.privacy import mask_name
 from ..vocabularies.roles import REVIEW_ROLES
+from ..workflow.handover import store_today
+from ..workflow.handover_rules import days_overdue
 from .htmx import is_fragment_request, render, see_other
 
 bp = Blueprint("documents", __name__)
@@ -87,10 +89,42 @@ def deliveries():
             select(Document).where(Document.store_id == g.store_id, Document.entity == "delivery")
         )
     }
-    owed = db.session.scalars(
-        select(WeOwe).where(WeOwe.store_id == g.store_id, WeOwe.closed_at.is_(None)).order_by(WeOwe.due_date)
-    ).all()
-    return render("documents/deliveries.html", rows=rows, docs=docs, owed=owed)
+    owed = _owed_rows(
+        db.session.scalars(select(WeOwe).where(WeOwe.store_id == g.store_id, WeOwe.closed_at.is_(None))).all()
+    )
+    return render(
+        "documents/deliveries.html", rows=rows, docs=docs, owed=owed, overdue=sum(1 for r in owed if r["late"])
+    )
+
+
+def _owed_rows(items: list[WeOwe]) -> list[dict]:
+    """What is owed with its delivery and how many days late: overdue first (the longest late first), then by
+    due date, then the items without a date."""
+    today = store_today().isoformat()
+    ids = {item.delivery_id for item in items}
+    deliveries = {d.id: d for d in db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)))} if ids else {}
+    rows = [
+        {"item": item, "delivery": deliveries.get(item.delivery_id), "late": days_overdue(item.due_date, today)}
+        for item in items
+    ]
+    return sorted(
+        rows, key=lambda r: (not r["late"], r["item"].due_date is None, r["item"].due_date or "", r["item"].text)
+    )
+
+
+@bp.get("/office/deliveries/<delivery_id>")
+@office(*REVIEWERS)
+def delivery(delivery_id: str):
+    """One delivery: customer (masked), vehicle, its document and what is owed to the customer, open or handed
+    over; open items are closed from here."""
+    record = store_get(Delivery, delivery_id)
+    doc = db.session.scalar(select(Document).where(Document.entity == "delivery", Document.record_id == record.id))
+    owed = _owed_rows(
+        db.session.scalars(select(WeOwe).where(WeOwe.store_id == g.store_id, WeOwe.delivery_id == record.id)).all()
+    )
+    template = db.session.get(ChecklistTemplate, record.template_id)
+    labels = {i["code"]: i["label"] for grp in (template.groups if template else []) for i in grp["items"]}
+    return render("documents/delivery_page.html", d=record, doc=doc, owed=owed, labels=labels)
 
 
 @bp.get("/office/documents/<document_id>.pdf")
@@ -135,9 +169,11 @@ def document_state(document_id: str):
 @bp.post("/office/we-owe/<item_id>/close")
 @office(*REVIEWERS)
 def close_we_owe(item_id: str):
-    """Mark something owed to a customer as delivered."""
+    """Mark something owed to a customer as handed over; back to the delivery's page when closed from there."""
     item = store_get(WeOwe, item_id)
     if item.closed_at is None:
         server_put(item, {"closed_at": utcnow().isoformat(), "closed_by": g.user.id}, g.user)
         db.session.commit()
+    if request.form.get("back") == "delivery":
+        return see_other(url_for("documents.delivery", delivery_id=item.delivery_id))
     return see_other(url_for("documents.deliveries"))

@@ -3,14 +3,21 @@ error of each field, and save a record through the same write path as a tablet's
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import g, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from ..extensions import db
 from ..records.writes import server_put
 
 #: Posted names that are never fields of a record (Flask-WTF has checked the token already).
 NOT_FIELDS = ("csrf_token",)
+WHOLE = re.compile(r"^[+-]?\d+$")
+DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+#: A thousands separator people type in a whole number: 129,900 · 129，900 · 129 900.
+THOUSANDS = re.compile(r"(?<=\d)[,\s](?=\d{3}(?!\d))")
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
@@ -31,12 +38,31 @@ def form_data(ignore: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict
     return form
 
 
+def typed_numbers(schema: Schema, data: dict) -> dict:
+    """`data` with the posted text of each of `schema`'s number fields read as a number when it is one: full-width
+    digits, blanks around and thousands separators (in whole numbers) are fine. Anything else — "abc", "1.5" in a
+    whole number, "nan", "" — is left as typed, and the schema refuses it with the field's message: never 0."""
+    out = dict(data)
+    for name, field in schema.fields.items():
+        value = out.get(name)
+        if not isinstance(value, str) or not isinstance(field, fields.Number):
+            continue
+        text = unicodedata.normalize("NFKC", value).strip()
+        if isinstance(field, fields.Integer):
+            text = THOUSANDS.sub("", text)
+            if WHOLE.match(text):
+                out[name] = int(text)
+        elif DECIMAL.match(text):
+            out[name] = float(text)
+    return out
+
+
 def load_form(
     schema: Schema, extra: dict | None = None, ignore: tuple[str, ...] = (), lists: tuple[str, ...] = ()
 ) -> tuple[dict | None, dict[str, str]]:
     """(loaded values, {}) when the posted form (with `extra` values on top) is valid, else (None, field errors)."""
     try:
-        return schema.load({**form_data(ignore, lists), **(extra or {})}), {}
+        return schema.load(typed_numbers(schema, {**form_data(ignore, lists), **(extra or {})})), {}
     except ValidationError as exc:
         return None, field_errors(exc)
 

@@ -64,7 +64,10 @@ SECTIONS: tuple[Section, ...] = (
             Page(_l("Walk-around content"), "presentations.index", ("presentations.",)),
         ),
     ),
-    Section(_l("Deliveries"), (Page(_l("Deliveries"), "documents.deliveries"),)),
+    Section(
+        _l("Deliveries"),
+        (Page(_l("Deliveries"), "documents.deliveries", ("documents.deliveries", "documents.delivery")),),
+    ),
     Section(
         _l("Stock"),
         (

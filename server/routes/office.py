@@ -14,10 +14,13 @@ from ..schemas import ColourSchema, SeriesSchema, TrimSchema, UserCreateSchema, 
 from ..schemas.user import OfficeIdleSchema
 from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
 from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.fields import entity_label, field_label
 from ..vocabularies.grades import GRADES
 from ..vocabularies.privacy import mask_name, mask_phone
-from ..vocabularies.roles import OFFICE_ROLES, ROLES, TABLET_ROLES
+from ..vocabularies.roles import OFFICE_ROLES, REVIEW_ROLES, ROLES, TABLET_ROLES
 from ..workflow.accounts import create_user
+from ..workflow.photos import awaiting_photos
+from ..workflow.test_drive import fleet_readings
 from .forms import load_form, save_record
 from .htmx import is_fragment_request, render, see_other
 
@@ -33,6 +36,8 @@ def vocabularies() -> dict:
     return {"ROLES": ROLES, "LEAD_SOURCES": LEAD_SOURCES}
 
 
+bp.add_app_template_global(field_label, "label_of_field")  # an error or a conflict names a field of its entity
+bp.add_app_template_global(entity_label, "label_of_entity")
 bp.add_app_template_filter(mask_phone, "mask_phone")
 bp.add_app_template_filter(mask_name, "mask_name")
 
@@ -74,6 +79,7 @@ def home():
         GRADES=GRADES,
         STOCK_STATUSES=STOCK_STATUSES,
         tablet_role=current_user.role in TABLET_ROLES,
+        awaiting=awaiting_photos(store_id) if current_user.role in REVIEW_ROLES else None,
     )
 
 
@@ -240,6 +246,7 @@ def vehicles():
         "office/vehicles.html",
         "office/_vehicle_rows.html",
         vehicles=rows,
+        readings=fleet_readings(g.store_id),
         status=status,
         fleet=fleet,
         STOCK_STATUSES=STOCK_STATUSES,

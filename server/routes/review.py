@@ -12,6 +12,8 @@ from ..extensions import db
 from ..models import Conflict, MutationLog, User
 from ..policy import office, store_get
 from ..records.conflicts import StaleConflict, conflicting_record, current_value, settle
+from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.grades import GRADES
 from ..vocabularies.roles import REVIEW_ROLES
 from ..workflow.test_drive import describe_value
 from .htmx import is_fragment_request, render, see_other
@@ -39,11 +41,34 @@ def _row_context(conflict: Conflict) -> dict:
         "label": getattr(record, "name", None) or getattr(record, "plate", None) or conflict.record_id[:8],
         # values a person cannot read (a drive's id) described; None: shown as they are
         "described": {
-            "overwritten": describe_value(conflict.entity, conflict.field, conflict.overwritten_value),
-            "applied": describe_value(conflict.entity, conflict.field, conflict.applied_value),
-            "current": describe_value(conflict.entity, conflict.field, current),
+            "base": _described(conflict, conflict.base_value),
+            "overwritten": _described(conflict, conflict.overwritten_value),
+            "applied": _described(conflict, conflict.applied_value),
+            "current": _described(conflict, current),
         },
     }
+
+
+def _described(conflict: Conflict, value) -> str | None:
+    """A conflict value as people read it where the raw one is a code or an id (a lead source, a grade, a
+    consultant, a drive); None: shown as it is."""
+    if conflict.entity == "customer" and isinstance(value, str):
+        if conflict.field == "source" and value in LEAD_SOURCES:
+            return str(LEAD_SOURCES[value])
+        if conflict.field == "grade" and value in GRADES:
+            return f"{value} · {GRADES[value][0]}"
+    if conflict.entity == "customer" and conflict.field == "owner_id" and isinstance(value, int):
+        return _names({value}).get(value)
+    return describe_value(conflict.entity, conflict.field, value)
+
+
+def _counts() -> dict:
+    """How many conflicts of the store are in each state."""
+    return dict(
+        db.session.execute(
+            select(Conflict.state, func.count()).where(Conflict.store_id == g.store_id).group_by(Conflict.state)
+        ).all()
+    )
 
 
 @bp.get("/conflicts")
@@ -55,11 +80,7 @@ def conflicts():
     if state in STATES:
         query = query.where(Conflict.state == state)
     rows = db.session.scalars(query.order_by(Conflict.version.desc()).limit(200)).all()
-    counts = dict(
-        db.session.execute(
-            select(Conflict.state, func.count()).where(Conflict.store_id == g.store_id).group_by(Conflict.state)
-        ).all()
-    )
+    counts = _counts()
     resolvers = _names({c.resolved_by for c in rows if c.resolved_by})
     return render(
         "review/conflicts.html",
@@ -75,9 +96,11 @@ def conflicts():
 @bp.post("/conflicts/<conflict_id>/<action>")
 @office(*REVIEWERS)
 def settle_conflict(conflict_id: str, action: str):
-    """Keep the applied value, or restore the overwritten one (a new version that syncs back to tablets)."""
+    """Keep the applied value, or restore the overwritten one (a new version that syncs back to tablets). The htmx
+    answer is the settled row, with the state tabs out of band so their counts follow."""
     if action not in ("keep", "restore"):
         abort(404)
+    state = request.args.get("state", "open")
     conflict = store_get(Conflict, conflict_id)
     error = None
     try:
@@ -87,7 +110,7 @@ def settle_conflict(conflict_id: str, action: str):
         db.session.rollback()
         error = str(exc)
     if not is_fragment_request():
-        return see_other(url_for("review.conflicts"))
+        return see_other(url_for("review.conflicts", state=state if state in (*STATES, "all") else None))
     status = 409 if error else 200
     resolvers = _names({conflict.resolved_by} if conflict.resolved_by else set())
     return render(
@@ -96,6 +119,9 @@ def settle_conflict(conflict_id: str, action: str):
         status_code=status,
         resolvers=resolvers,
         error=error,
+        state=state,
+        counts=_counts(),
+        oob_tabs=True,
         **_row_context(conflict),
     )
 

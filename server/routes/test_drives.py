@@ -23,7 +23,7 @@ from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from ..workflow.eligibility import DEFAULT_COVERAGE
 from ..workflow.test_drive import rules_of, store_today
 from ..workflow.test_drive_reports import figures, todays_drives
-from .forms import field_errors, form_data, save_record
+from .forms import field_errors, form_data, save_record, typed_numbers
 from .htmx import render, see_other
 
 bp = Blueprint("test_drives", __name__)
@@ -133,7 +133,8 @@ def _car_data(car: DemoCar | None) -> tuple[dict | None, dict[str, str]]:
     if (car is None or "trim_id" in form) and (trim is None or trim.store_id != g.store_id):
         errors["trim_id"] = _("Choose a trim of this store.")
     try:
-        data = DemoCarSchema().load(form, partial=car is not None)
+        schema = DemoCarSchema()
+        data = schema.load(typed_numbers(schema, form), partial=car is not None)
     except ValidationError as exc:
         return None, {**errors, **field_errors(exc)}
     taken = db.session.scalar(
@@ -211,7 +212,8 @@ def _route_data() -> tuple[dict | None, dict[str, str]]:
     form = form_data()
     form["active"] = "active" in form
     try:
-        return DriveRouteSchema().load(form), {}
+        schema = DriveRouteSchema()
+        return schema.load(typed_numbers(schema, form)), {}
     except ValidationError as exc:
         return None, field_errors(exc)
 
@@ -299,7 +301,8 @@ def save_rules():
     )
     errors: dict[str, str] = {}
     try:
-        data = DriveRulesSchema().load(data)
+        schema = DriveRulesSchema()
+        data = schema.load(typed_numbers(schema, data))
     except ValidationError as exc:
         errors = field_errors(exc)
         if "class_coverage" in errors:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, fields, validate
 
 from ..vocabularies.catalogue import POWERTRAINS, STOCK_STATUSES
 from .fields import REQUIRED, Trimmed, choice, integer, text
@@ -27,12 +25,6 @@ class TrimSchema(Trimmed, Schema):
     model_year = integer(2000, 2100, required=True)
     powertrain = choice(POWERTRAINS, required=True)
     msrp_yuan = integer(1, 99_999_999, required=True)
-
-    @pre_load
-    def _plain_number(self, data, **_kw):
-        if isinstance(data.get("msrp_yuan"), str):  # people type 129,900 or 129 900
-            data = {**data, "msrp_yuan": re.sub(r"[,，\s]", "", data["msrp_yuan"])}
-        return data
 
 
 class ColourSchema(Trimmed, Schema):

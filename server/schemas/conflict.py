@@ -1,4 +1,5 @@
-"""What tablets and the office see of a conflict (SYNC_PROTOCOL.md, Pull: `conflict/<id>`)."""
+"""What tablets and the office see of the records the sync engine makes: a conflict (SYNC_PROTOCOL.md, Pull:
+`conflict/<id>`) and a refused mutation (`rejection/<id>`)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,13 @@ class ConflictSchema(Schema):
     state = fields.String()
     resolved_by = fields.Integer(allow_none=True)
     resolved_at = fields.String(allow_none=True)
+
+
+class RejectionSchema(Schema):
+    """A mutation the server refused, published to the client group that sent it: what was sent and why."""
+
+    clientID = fields.String()  # noqa: N815 - the contract's field names
+    mutationID = fields.Integer()  # noqa: N815
+    name = fields.String()
+    args = fields.Raw(allow_none=True)
+    error = fields.Dict()

@@ -5,13 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .fields import REQUIRED, Trimmed, choice, integer, text
+from .fields import REQUIRED, BlobRef, Moment, Trimmed, choice, integer, text
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
 DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error=_l("Use a date like 2026-12-31."))
 RESULTS = ("ok", "defect", "na")
+ITEM_CODE = "The code of the checklist item this entry concerns (e.g. B07), or absent."
+LEGACY_DOCUMENTS = (
+    "The old shape: a second list of the documents handed over. They are the checklist's items (group A of the "
+    "delivery template); tablets no longer send this field and new records leave it out. Accepted so that records "
+    "made and signed before keep their shape."
+)
+DONE_AT = validate.Regexp(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*)?$", error=_l("Use a date and time like 2026-12-31T14:30.")
+)
 
-#: Documents handed over at delivery (domain.md §4.2 A); codes go over the wire, labels through gettext.
+#: The old shape's documents handed over (domain.md §4.2 A), still printed for records that hold them; since then
+#: the checklist's group A is their only record. Codes go over the wire, labels through gettext.
 HANDOVER_DOCUMENTS = {
     "invoice": _l("Vehicle sales invoice"),
     "certificate": _l("Certificate of conformity (合格证)"),
@@ -31,7 +41,7 @@ HANDOVER_DOCUMENTS = {
 def photos(maximum: int = 10) -> fields.List:
     """A list of photo references (SHA-256 of the JPEG blobs)."""
     return fields.List(
-        fields.String(validate=SHA256),
+        BlobRef(validate=SHA256),
         load_default=list,
         validate=validate.Length(max=maximum, error=_l("At most {max} photos.")),
     )
@@ -59,10 +69,15 @@ class AccessorySchema(Trimmed, Schema):
 
 
 class WeOweSchema(Trimmed, Schema):
-    """Something still owed to the customer, with a due date."""
+    """Something still owed to the customer (待交付事项), with a due date and, optionally, the checklist item it
+    concerns: that item then needs no mark of its own, and may not be ticked ✓ or N.A. (workflow/handover_rules.py).
+    An entry without `item_code` (all of them before it existed) names no item."""
 
     text = text(200)
     due_date = fields.String(allow_none=True, load_default=None, validate=DATE)
+    # No load_default: an entry stored without it must load unchanged, or a record drafted before it existed
+    # would differ from its own snapshot at the seal.
+    item_code = fields.String(allow_none=True, validate=validate.Length(max=16), metadata={"description": ITEM_CODE})
 
 
 class DeliverySchema(Trimmed, Schema):
@@ -80,7 +95,9 @@ class DeliverySchema(Trimmed, Schema):
     template_id = fields.String(required=True, error_messages=REQUIRED)
     items = fields.Dict(keys=fields.String(), values=fields.Nested(ItemResultSchema), load_default=dict)
     accessories = fields.List(fields.Nested(AccessorySchema), load_default=list)
-    documents = fields.List(choice(HANDOVER_DOCUMENTS), load_default=list)
+    documents = fields.List(
+        choice(HANDOVER_DOCUMENTS), load_default=list, metadata={"description": LEGACY_DOCUMENTS, "deprecated": True}
+    )
     keys_count = integer(0, 10, load_default=0)
     odometer_km = integer(0, 100_000, load_default=0)
     explained_maintenance = fields.Boolean(load_default=False)
@@ -120,7 +137,7 @@ class FollowUpSchema(Trimmed, Schema):
     kind = choice(("post_delivery", "prospect"), load_default="post_delivery")
     source_id = fields.String(allow_none=True, load_default=None)
     due_date = fields.String(required=True, validate=DATE, error_messages=REQUIRED)
-    done_at = fields.String(allow_none=True, load_default=None)
+    done_at = Moment(allow_none=True, load_default=None, validate=DONE_AT)
     result = choice(("", "reached", "no_answer", "wrong_number"), load_default="")
     notes = text(2000, required=False, load_default="")
 
@@ -132,6 +149,7 @@ class WeOweRecordSchema(Schema):
     customer_id = fields.String()
     text = fields.String()
     due_date = fields.String(allow_none=True)
+    item_code = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     closed_by = fields.Integer(allow_none=True)
 

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from ..models.test_drive import CAR_STATUSES, DRIVE_KINDS, ENERGIES, OUTCOMES, TRANSMISSIONS
 from ..vocabularies.test_drive import LICENCE_CLASSES, REASONS
 from .delivery import DATE, SHA256
-from .fields import INTEGER, REQUIRED, Trimmed, choice, integer, text
+from .fields import INTEGER, REQUIRED, BlobRef, Moment, Trimmed, choice, integer, number, text
 
 DATETIME = validate.Regexp(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$",
@@ -59,8 +59,8 @@ def date_field(**kwargs) -> fields.String:
 
 
 def datetime_field(**kwargs) -> fields.String:
-    """An ISO-8601 date and time (or null), as the device's clock gave it."""
-    return fields.String(
+    """An ISO-8601 date and time (or null), as the device's clock gave it; given the store's offset if it has none."""
+    return Moment(
         allow_none=True, load_default=None, validate=[DATETIME, _real_datetime], error_messages=REQUIRED, **kwargs
     )
 
@@ -78,7 +78,7 @@ def user_id(**kwargs) -> fields.Integer:
 class DamageSchema(Trimmed, Schema):
     """A damage mark: a photo (SHA-256 of its blob), a note, or both."""
 
-    photo = fields.String(allow_none=True, load_default=None, validate=SHA256)
+    photo = BlobRef(allow_none=True, load_default=None, validate=SHA256)
     note = text(200, required=False, load_default="")
 
     @validates_schema
@@ -211,7 +211,7 @@ class LicencePhotoSchema(Schema):
     """A licence photo, only with the customer's separate consent (单独同意)."""
 
     test_drive_id = fields.String(required=True, error_messages=REQUIRED)
-    photo = fields.String(required=True, validate=SHA256, error_messages=REQUIRED)
+    photo = BlobRef(required=True, validate=SHA256, error_messages=REQUIRED)
     consent = fields.Boolean(required=True, error_messages=REQUIRED)
     consent_version = text(32)
     taken_at = datetime_field()
@@ -262,11 +262,7 @@ class DriveRouteSchema(Trimmed, Schema):
     """A test-drive route."""
 
     name = text(80)
-    distance_km = fields.Float(
-        required=True,
-        validate=validate.Range(min=0.1, max=500, error=_l("Must be between {min} and {max}.")),
-        error_messages={**REQUIRED, "invalid": _l("Enter a number.")},
-    )
+    distance_km = number(0.1, 500, required=True)
     description = text(500, required=False, load_default="")
     active = fields.Boolean(load_default=True)
 

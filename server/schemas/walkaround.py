@@ -19,7 +19,7 @@ from ..vocabularies.walkaround import (
     TOPICS,
     USAGES,
 )
-from .fields import REQUIRED, Trimmed, choice, integer, text
+from .fields import REQUIRED, Moment, Trimmed, choice, integer, number, text
 
 #: Device timestamps (ISO 8601); shown, never trusted for ordering.
 MOMENT = validate.Regexp(
@@ -32,13 +32,7 @@ BUDGET_MAX = 10_000  # 万元: one hundred million yuan
 
 def budget() -> fields.Float:
     """A budget bound in 万元 (ten thousand yuan), or null when the customer did not say."""
-    return fields.Float(
-        allow_none=True,
-        load_default=None,
-        allow_nan=False,
-        validate=validate.Range(min=0, max=BUDGET_MAX, error=_l("Must be between {min} and {max}.")),
-        error_messages={**REQUIRED, "invalid": _l("Enter a number."), "special": _l("Enter a number.")},
-    )
+    return number(0, BUDGET_MAX, allow_none=True, load_default=None)
 
 
 def choices(options, maximum: int) -> fields.List:
@@ -80,7 +74,7 @@ class NeedsAnalysisSchema(Trimmed, Schema):
     suggested_grade = choice(NEEDS_GRADES, load_default="N")
     grade = choice(NEEDS_GRADES, allow_none=True, load_default=None)
     notes = text(2000, required=False, load_default="")
-    answered_at = fields.String(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
+    answered_at = Moment(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
 
     @pre_load
     def _tidy_lists(self, data, **_kw):
@@ -134,8 +128,8 @@ class WalkaroundSchema(Trimmed, Schema):
     presentation_id = fields.String(required=True, error_messages=REQUIRED)
     needs_analysis_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
     trim_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
-    started_at = fields.String(required=True, validate=MOMENT, error_messages=REQUIRED)
-    finished_at = fields.String(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
+    started_at = Moment(required=True, validate=MOMENT, error_messages=REQUIRED)
+    finished_at = Moment(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
     current_position = choice(POSITIONS, allow_none=True, load_default=None)
     positions = fields.Dict(
         keys=choice(POSITIONS), values=fields.Nested(PositionVisitSchema), load_default=dict, error_messages=REQUIRED

@@ -20,8 +20,9 @@ from .. import boundary
 from ..database import snapshot
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import device_moment
 from ..models import ClientGroup, MutationLog, Store, SyncClient, User
-from ..records.registry import REGISTRY, EntityType
+from ..records.registry import AWAITING_BLOBS, REGISTRY, EntityType
 from .protocol import SCHEMA_VERSION, check_group
 
 MAX_LIMIT = 5000  # the server may lower a client's limit, never raise it
@@ -92,7 +93,9 @@ def _entity_ops(entity: EntityType, store_id: int, version: int, key: str, limit
         table.c.created_at,
         table.c.updated_at,
         table.c.deleted,
+        table.c.device_created_at,
         *(table.c[f] for f in entity.fields),
+        *([table.c.awaiting_blobs] if entity.blob_fields else []),
     ]
     prefix = f"{entity.name}/"
     query = select(*columns).where(table.c.store_id == store_id, _after(table, prefix, version, key, table.c.id))
@@ -112,9 +115,12 @@ def _entity_ops(entity: EntityType, store_id: int, version: int, key: str, limit
             "created_at": _json(row.created_at),
             "updated_at": _json(row.updated_at),
             "deleted": False,
+            "device_created_at": row.device_created_at,
         }
-        for offset, name in enumerate(names, start=7):
+        for offset, name in enumerate(names, start=8):
             value[name] = _json(row[offset])
+        if entity.blob_fields:  # kept by the server like the META fields (SYNC_PROTOCOL.md, Blobs)
+            value[AWAITING_BLOBS] = row.awaiting_blobs or []
         yield row.version, prefix + row.id, {"op": "put", "key": prefix + row.id, "value": value}
 
 
@@ -148,6 +154,7 @@ def _rejection_ops(group_id: str, store_id: int, version: int, key: str, limit: 
                     "created_at": _json(row.created_at),
                     "updated_at": _json(row.created_at),
                     "deleted": False,
+                    "device_created_at": device_moment(row.device_time),
                     "clientID": row.client_id,
                     "mutationID": row.mutation_id,
                     "name": row.name,

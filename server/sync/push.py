@@ -231,6 +231,7 @@ def process(
             savepoint.commit()
         log.outcome = "conflict" if conflict_ids else "applied"
         log.conflict_ids = conflict_ids
+        log.replaced = ctx.replaced or None
     except Rejection as rejection:  # raised before the mutator changed anything, or undone by the savepoint
         if savepoint is not None:
             savepoint.rollback()

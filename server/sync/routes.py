@@ -9,17 +9,21 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import boundary
+from ..database import write_transaction
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Blob
 from ..policy import api
+from ..records.blobs import release
 from ..records.mutators import MUTATORS
 from ..records.registry import REGISTRY
+from ..schemas.conflict import RejectionSchema
 from ..storage import BlobContentRefused, BlobMismatch, BlobTooLarge, LocalStorage, check_content
-from .protocol import SCHEMA_VERSION
+from .protocol import SCHEMA_VERSION, lock_store, unavailable
+from .pull import REJECTION
 from .pull import pull as do_pull
 from .push import push as do_push
 
@@ -47,22 +51,57 @@ def pull():
     return jsonify(do_pull(g.user, boundary.json_object()))
 
 
+def _inline_refs(node, defs: dict, components: dict):
+    """`node` with each `#/components/schemas/X` pointing at `#/$defs/X`, collecting X (and what it uses) in `defs`."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENTS):
+            name = value[len(COMPONENTS) :]
+            if name not in defs:
+                defs[name] = {}  # placeholder first: a schema that nests itself
+                defs[name] = _inline_refs(components[name], defs, components)
+            out[key] = f"#/$defs/{name}"
+        else:
+            out[key] = _inline_refs(value, defs, components)
+    return out
+
+
+COMPONENTS = "#/components/schemas/"
+
+
+def json_schema_of(schema) -> dict:
+    """A marshmallow schema as a self-contained JSON Schema (SYNC_PROTOCOL.md: nested shapes under its own
+    `$defs`, never referenced from a document the endpoint does not return)."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec("showroom", "1", "3.1.0", plugins=[plugin])
+    converted = plugin.converter.schema2jsonschema(schema)
+    components = spec.to_dict().get("components", {}).get("schemas", {})
+    defs: dict = {}
+    json_schema = _inline_refs(converted, defs, components)
+    json_schema.setdefault("required", [])  # the contract's shape, also when no field is required
+    if defs:
+        json_schema["$defs"] = defs
+    return json_schema
+
+
 @cache
 def _json_schemas() -> dict:
-    plugin = MarshmallowPlugin()
-    APISpec("showroom", "1", "3.1.0", plugins=[plugin])
     entities = {}
     for name, entity in REGISTRY.items():
-        json_schema = plugin.converter.schema2jsonschema(entity.schema())
-        json_schema.setdefault("required", [])  # the contract's shape, also when no field is required
         published = {
-            "jsonSchema": json_schema,
+            "jsonSchema": json_schema_of(entity.schema()),
             "readOnly": entity.read_only,
             "signable": entity.signable,
         }
         if entity.signable:
             published["signatureRoles"] = list(entity.signature_roles)
         entities[name] = published
+    # made by the sync engine itself, not a registered entity: each client group's refused mutations (pull.py)
+    entities[REJECTION] = {"jsonSchema": json_schema_of(RejectionSchema()), "readOnly": True, "signable": False}
     return entities
 
 
@@ -87,7 +126,8 @@ def schema():
 @api()
 def put_blob(sha256: str):
     """Store a blob, verified by length, SHA-256 and content (a picture must decode as its type, a PDF start with
-    `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held."""
+    `%PDF-`; anything else is 415 and not kept): 201 new for this store, 200 already held. Records of the store
+    awaiting it take a new version without it in their `awaitingBlobs`."""
     if not SHA256.match(sha256):
         raise ApiError(400, _("A blob is named by the SHA-256 of its bytes (64 lowercase hex digits)."))
     if request.mimetype not in current_app.config["BLOB_TYPES"]:
@@ -116,12 +156,18 @@ def put_blob(sha256: str):
         ) from None
     if db.session.get(Blob, (g.store_id, sha256)) is not None:
         return "", 200
-    db.session.add(Blob(store_id=g.store_id, sha256=sha256, size=size, content_type=request.mimetype))
     try:
-        db.session.commit()
+        with write_transaction():
+            lock_store(g.store_id)  # records awaiting it take a new store version, in commit order
+            if db.session.get(Blob, (g.store_id, sha256)) is not None:
+                return "", 200
+            db.session.add(Blob(store_id=g.store_id, sha256=sha256, size=size, content_type=request.mimetype))
+            db.session.flush()
+            release(g.store_id, sha256)
     except IntegrityError:  # the same blob uploaded twice at once
-        db.session.rollback()
         return "", 200
+    except OperationalError as exc:
+        raise unavailable() from exc
     return "", 201
 
 

@@ -19,7 +19,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Blob, Document, utcnow, uuid7
+from ..models import Blob, Document, as_utc, utcnow, uuid7
+from ..records.blobs import refresh_awaiting
 from ..records.merge import ConflictDraft
 from ..records.mutators import Context, Rejection, field_states, flatten_messages, keep_conflict, record_id_of
 from ..records.registry import entity_type
@@ -103,7 +104,11 @@ def _document(ctx: Context, entity, record, computed: str, divergent: bool, snap
             "signed_by": ctx.user.id,
             "client_group_id": ctx.group_id,
             "events": [
-                {"at": record.created_at.isoformat() if record.created_at else None, "event": "created", "by": None},
+                {
+                    "at": as_utc(record.created_at).isoformat() if record.created_at else None,
+                    "event": "created",
+                    "by": None,
+                },
                 {"at": signed_at[:40], "event": "signed", "by": ", ".join(s["name"] for s in signatures)},
                 {"at": now, "event": "received", "by": ctx.user.display_name},
             ],
@@ -138,7 +143,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
         ) from None
     problems = {
         **(entity.check(values, ctx.store_id) if entity.check else {}),
-        **(entity.extra["sign_check"](values, ctx.store_id) if "sign_check" in entity.extra else {}),
+        **(entity.extra["sign_check"](values, ctx.store_id, signed_at) if "sign_check" in entity.extra else {}),
     }
     if problems:
         raise Rejection("invalid", _("The record is not ready to be signed."), problems)
@@ -150,6 +155,7 @@ def sign(ctx: Context, args: dict) -> list[str]:
         if name in values and state.version > 0 and state.value != values[name]
     ]
     record.apply({name: values[name] for name in entity.fields if name in values}, ctx.version, ctx.origin)
+    refresh_awaiting(entity, record, ctx.version)  # the snapshot's photos may still be on their way
     record.sealed = True
     conflict_ids = [keep_conflict(ctx, entity, record.id, draft) for draft in drafts]
     document = _document(ctx, entity, record, computed, bool(drafts), snapshot, signatures, signed_at)

@@ -11,7 +11,7 @@ from ..records.lookup import store_record
 from ..records.writes import server_put
 
 
-def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_customer(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """The owner must be an active consultant of the same store."""
     owner_id = values.get("owner_id")
     if owner_id is None:
@@ -22,7 +22,7 @@ def check_customer(values: dict, store_id: int) -> dict[str, list[str]]:
     return {}
 
 
-def check_grade_change(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_grade_change(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """A change that follows a needs analysis names one of the same customer; the name of who made it is that
     user's (the registry already refuses any user but the writer)."""
     problems: dict[str, list[str]] = {}

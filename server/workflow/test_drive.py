@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import localtime
+from ..i18n import localtime, moment, store_zone
 from ..models import (
     AgreementTemplate,
     Blob,
@@ -59,10 +58,10 @@ def rules_of(store_id: int) -> DriveRules | None:
 
 def store_today() -> date:
     """Today in the store's time zone."""
-    return datetime.now(ZoneInfo(current_app.config["STORE_TIMEZONE"])).date()
+    return datetime.now(store_zone()).date()
 
 
-def check_test_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_test_drive(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """Customer, car, route, template, escort and consultant belong to this store."""
     problems: dict[str, list[str]] = {}
     if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
@@ -91,14 +90,12 @@ def drive_day(checked_at: str | None) -> date:
     """The day the rules are judged on: the check's date on the device, unless it is more than a week from the
     server's today (a wrong device clock), then the server's."""
     today = store_today()
-    try:
-        day = datetime.fromisoformat(checked_at).date() if checked_at else None
-    except ValueError:
-        day = None
+    at = moment(checked_at)
+    day = at.astimezone(store_zone()).date() if at is not None else None
     return day if day is not None and abs((day - today).days) <= 7 else today
 
 
-def ready_to_sign_drive(values: dict, store_id: int) -> dict[str, list[str]]:
+def ready_to_sign_drive(values: dict, store_id: int, _signed_at: str = "") -> dict[str, list[str]]:
     """An agreement is signed only when agreed, accepted under this store's template, and eligible by the
     store's rules recomputed here (from the fields the tablet sent — never the full licence number)."""
     problems: dict[str, list[str]] = {}
@@ -126,10 +123,12 @@ def on_signed_drive(ctx, drive: TestDrive, values: dict) -> None:
     _signer_is_escort(ctx, drive.escort_id)
 
 
-def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
-    """The log names an agreement, car and route of this store, and the agreement's car."""
+def check_log(values: dict, store_id: int, current: dict | None = None) -> dict[str, list[str]]:
+    """The log names an agreement, car and route of this store, and the agreement's car (the stored agreement when
+    only the car is sent)."""
     problems: dict[str, list[str]] = {}
-    drive = store_record(TestDrive, values.get("test_drive_id"), store_id) if "test_drive_id" in values else None
+    drive_id = values.get("test_drive_id", (current or {}).get("test_drive_id"))
+    drive = store_record(TestDrive, drive_id, store_id)
     if "test_drive_id" in values and drive is None:
         problems["test_drive_id"] = [_("Unknown test drive.")]
     if "demo_car_id" in values:
@@ -142,14 +141,14 @@ def check_log(values: dict, store_id: int) -> dict[str, list[str]]:
     return problems
 
 
-def check_photo(values: dict, store_id: int) -> dict[str, list[str]]:
+def check_photo(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
     """A licence photo belongs to a drive of this store."""
     if "test_drive_id" in values and store_record(TestDrive, values["test_drive_id"], store_id) is None:
         return {"test_drive_id": [_("Unknown test drive.")]}
     return {}
 
 
-def ready_to_sign_log(values: dict, store_id: int) -> dict[str, list[str]]:
+def ready_to_sign_log(values: dict, store_id: int, _signed_at: str = "") -> dict[str, list[str]]:
     """A log is sealed after return: started and ended, the end odometer not below the start, under a sealed
     agreement."""
     problems: dict[str, list[str]] = {}
@@ -195,6 +194,24 @@ def _log_put(ctx, args: dict, required: tuple[str, ...]) -> TestDriveLog:
     return db.session.get(TestDriveLog, record_id_of(args))
 
 
+def fleet_readings(store_id: int) -> dict[str, int]:
+    """vehicle id → odometer of each vehicle that is a test-drive car. A fleet car's reading lives on its
+    `demo_car` (the office edits it there, every start and return moves it on); the vehicle row's own
+    `odometer_km` is a stock car's reading only, so the vehicles page reads a fleet car's from here."""
+    rows = db.session.execute(
+        select(DemoCar.vehicle_id, DemoCar.odometer_km).where(
+            DemoCar.store_id == store_id, DemoCar.vehicle_id.is_not(None), DemoCar.deleted.is_(False)
+        )
+    )
+    return {vehicle_id: km for vehicle_id, km in rows}
+
+
+def reading_message(km: int) -> str:
+    """The field error of a start odometer below the car's last known reading (the fleet record's odometer, which
+    every start and return moves on)."""
+    return _("The odometer cannot be below the car's last reading (%(km)s km).", km=km)
+
+
 def start(ctx, args: dict) -> list[str]:
     """Start a drive: store the log's start, take the car out. A car already out (or in maintenance) is still
     taken — both drives are kept — and the clash becomes a conflict both escorts see (SYNC_PROTOCOL rule 4)."""
@@ -209,6 +226,10 @@ def start(ctx, args: dict) -> list[str]:
         )
     log = _log_put(ctx, args, ("test_drive_id", "demo_car_id", "start_at", "start_odometer_km"))
     car = db.session.get(DemoCar, log.demo_car_id)
+    if log.start_odometer_km < car.odometer_km:
+        # raised after the put: this mutator runs in its own savepoint, so nothing of it is kept
+        message = reading_message(car.odometer_km)
+        raise Rejection("invalid", message, {"start_odometer_km": [message]})
     entity = REGISTRY["demo_car"]
     conflicts = []
     versions, origins = car.field_versions or {}, car.field_origins or {}
@@ -219,6 +240,7 @@ def start(ctx, args: dict) -> list[str]:
         old = FieldState(car.status, versions.get("status", 0), origins.get("status"))
         conflicts.append(ConflictDraft("status", old.version, old, "out"))
     taken = {"status": "out", "current_drive_id": drive.id, "out_since": log.start_at, "out_by": ctx.user.display_name}
+    taken["odometer_km"] = log.start_odometer_km  # not below it (above): the car's new last known reading
     car.apply(taken, ctx.version, ctx.origin)
     db.session.flush()
     return [keep_conflict(ctx, entity, car.id, draft) for draft in conflicts]

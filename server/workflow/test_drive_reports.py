@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import moment, store_zone
 from ..models import DemoCar, Document, DriveRoute, TestDrive, TestDriveLog, User
 from .eligibility import distance_warning
 
@@ -30,13 +29,9 @@ class DriveRow:
     far: bool
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["STORE_TIMEZONE"])
-
-
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants a store-local day starts and ends (UTC: SQLite compares stored UTC text)."""
-    start = datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+    start = datetime.combine(day, time.min, tzinfo=store_zone()).astimezone(UTC)
     return start, start + timedelta(days=1)
 
 
@@ -129,14 +124,11 @@ def figures(store_id: int, first: date, last: date) -> Figures:
         for r in drives
         if r.log and r.log.end_odometer_km is not None and r.log.start_odometer_km is not None
     ]
-    minutes = []
-    for r in drives:
-        if r.log and r.log.start_at and r.log.end_at:
-            try:
-                span = datetime.fromisoformat(r.log.end_at) - datetime.fromisoformat(r.log.start_at)
-            except (TypeError, ValueError):
-                continue
-            minutes.append(span.total_seconds() / 60)
+    minutes = [
+        (end - start).total_seconds() / 60
+        for r in drives
+        if r.log and (start := moment(r.log.start_at)) is not None and (end := moment(r.log.end_at)) is not None
+    ]
     reasons = Counter(code for r in refusals for code in r.drive.refusal_reasons or [])
     return Figures(
         drives=len(drives),

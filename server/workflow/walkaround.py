@@ -26,53 +26,65 @@ def _check_consultant(values: dict, store_id: int, problems: dict) -> None:
         problems["consultant_id"] = [_("Choose a consultant of this store.")]
 
 
-def check_needs_analysis(values: dict, store_id: int) -> dict[str, list[str]]:
-    """The customer, consultant and series belong to this store; budget bounds travel together."""
+def check_needs_analysis(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
+    """The customer, consultant and series belong to this store (the budget bounds' order is the schema's rule,
+    judged with the stored bound when only one is sent)."""
     problems: dict[str, list[str]] = {}
     if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
     if values.get("series_id") is not None and store_record(Series, values["series_id"], store_id) is None:
         problems["series_id"] = [_("Choose a series of this store.")]
     _check_consultant(values, store_id, problems)
-    for name, other in (("budget_min", "budget_max"), ("budget_max", "budget_min")):
-        if name in values and other not in values:  # min <= max can only be checked with both
-            problems[other] = [_("Send both budget bounds together.")]
     return problems
 
 
-def check_walkaround(values: dict, store_id: int) -> dict[str, list[str]]:
+#: Fields of a session judged against its presentation version: a `put` of any of them is checked with the stored
+#: values of the others.
+PRESENTED = ("presentation_id", "positions", "current_position", "trim_id")
+
+
+def check_walkaround(values: dict, store_id: int, current: dict | None = None) -> dict[str, list[str]]:
     """References of this store; positions, points and the current position exist in the presentation version;
-    the trim is one of the presentation's series; the needs analysis is the same customer's."""
+    the trim is one of the presentation's series; the needs analysis is the same customer's. What the `put` does
+    not send (say, the presentation of a `positions` update) is read from the stored record (`current`)."""
     problems: dict[str, list[str]] = {}
+    merged = {**(current or {}), **values}
     if "customer_id" in values and store_record(Customer, values["customer_id"], store_id) is None:
         problems["customer_id"] = [_("Choose a customer of this store.")]
     _check_consultant(values, store_id, problems)
-    presentation = None
-    if "presentation_id" in values:
-        presentation = store_record(Presentation, values["presentation_id"], store_id)
-        if presentation is None:
-            problems["presentation_id"] = [_("Unknown presentation.")]
-    elif "positions" in values or values.get("current_position") is not None or values.get("trim_id") is not None:
+    presentation = store_record(Presentation, merged.get("presentation_id"), store_id)
+    if "presentation_id" in values and presentation is None:
+        problems["presentation_id"] = [_("Unknown presentation.")]
+    elif presentation is None and any(merged.get(name) for name in PRESENTED[1:]):
         problems["presentation_id"] = [_("Send the presentation with the positions it refers to.")]
-    needs_id = values.get("needs_analysis_id")
-    if needs_id is not None:
+    needs_id = merged.get("needs_analysis_id")
+    if needs_id is not None and {"needs_analysis_id", "customer_id"} & set(values):
         needs = store_record(NeedsAnalysis, needs_id, store_id)
-        if needs is None or ("customer_id" in values and needs.customer_id != values["customer_id"]):
-            problems["needs_analysis_id"] = [_("Choose a needs analysis of this customer.")]
-    if presentation is None:
+        if needs is None or needs.customer_id != merged.get("customer_id"):
+            problems["needs_analysis_id" if "needs_analysis_id" in values else "customer_id"] = [
+                _("Choose a needs analysis of this customer.")
+            ]
+    if presentation is None or not set(PRESENTED) & set(values):
         return problems
-    trim_id = values.get("trim_id")
+    problems.update(_presented(presentation, merged, store_id))
+    return problems
+
+
+def _presented(presentation: Presentation, merged: dict, store_id: int) -> dict[str, list[str]]:
+    """What of a session's trim, current position and positions is not in its presentation version."""
+    problems: dict[str, list[str]] = {}
+    trim_id = merged.get("trim_id")
     if trim_id is not None:
         trim = store_record(Trim, trim_id, store_id)
         if trim is None or trim.series_id != presentation.series_id:
             problems["trim_id"] = [_("Choose a trim of the presented series.")]
     order = presentation.position_order
-    current = values.get("current_position")
+    current = merged.get("current_position")
     if current is not None and current not in order:
         problems["current_position"] = [_("This position is not in the presentation.")]
     codes = presentation.point_codes()
     unknown = []
-    for position, visit in (values.get("positions") or {}).items():
+    for position, visit in (merged.get("positions") or {}).items():
         if position not in order:
             unknown.append(position)
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from server.extensions import db
-from server.models import ApiToken, Store
+from server.models import ApiToken, Store, WeOwe
 from server.policy import rule_for
 from server.vocabularies.roles import ROLES
 from tests.conftest import csrf_token, login
@@ -44,6 +44,7 @@ class World:
     conflict: str
     document: str
     owed: str
+    delivery: str
     wa: dict = field(default_factory=dict)  # walk-around ids (tests/walkaround_factories.py)
     td: dict = field(default_factory=dict)  # test-drive ids: car, route
 
@@ -93,6 +94,7 @@ EXAMPLES = {
     "documents.verify_document": lambda w: [_plain("GET", f"/verify/{w.document}")],
     "documents.verify_upload": lambda w: [_plain("GET", "/verify"), _plain("POST", "/verify", data={})],
     "documents.deliveries": lambda w: [_plain("GET", "/office/deliveries")],
+    "documents.delivery": lambda w: [_obj("GET", f"/office/deliveries/{w.delivery}")],
     "documents.document_pdf": lambda w: [_obj("GET", f"/office/documents/{w.document}.pdf")],
     "documents.document_state": lambda w: [_obj("GET", f"/office/documents/{w.document}/state")],
     "documents.rerender": lambda w: [_obj("POST", f"/office/documents/{w.document}/rerender", data={})],
@@ -155,6 +157,7 @@ INTENDED = {
     "office.customers": {"receptionist", "account_manager", "manager", "back_office", "admin"},
     "review.conflicts": {"account_manager", "manager", "back_office", "admin"},
     "documents.deliveries": {"account_manager", "manager", "back_office", "admin"},
+    "documents.delivery": {"account_manager", "manager", "back_office", "admin"},
     "documents.document_pdf": {"account_manager", "manager", "back_office", "admin"},
     "documents.rerender": {"account_manager", "manager", "back_office", "admin"},
     "documents.close_we_owe": {"account_manager", "manager", "back_office", "admin"},
@@ -226,7 +229,12 @@ def _world():
     document, owed = make_document(customer, vehicle, target, blob)
     wa = _walkaround_world(series, customer, target)
     td = {"car": make_demo_car(trim, vin="LKHSA20STA0000018").id, "route": make_route(store_a).id}
-    return store_a, store_b, World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, wa, td)
+    delivery = db.session.get(WeOwe, owed).delivery_id
+    return (
+        store_a,
+        store_b,
+        World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, delivery, wa, td),
+    )
 
 
 def _walkaround_world(series, customer, consultant) -> dict:

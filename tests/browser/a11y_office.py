@@ -106,6 +106,10 @@ def _review(gate: Gate, page, language: str, ids: dict) -> None:
     """Deliveries, open conflicts, rejected changes."""
     page.goto("/office/deliveries")
     gate.check(page, "/office/deliveries", "with a sealed delivery")
+    signed = page.locator("table.data tr", has=page.locator(".tag-reserved"))
+    signed.locator("a[href^='/office/deliveries/']").first.click()
+    expect(page.locator("#we-owe")).to_be_visible()
+    gate.check(page, "/office/deliveries/<delivery_id>", "a sealed delivery and what is owed")
     page.goto("/office/conflicts")
     expect(page.locator(f"#conflict-{ids['conflict']}")).to_be_visible()
     gate.check(page, "/office/conflicts", "open conflicts")

@@ -4,6 +4,8 @@ through its screens the way a person does, and `gate.check` runs axe and measure
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -150,15 +152,27 @@ def _handover(gate: Gate, page, language: str, pick: int, customer_id: str) -> s
         if page.get_by_test_id("rest-ok").count():
             page.get_by_test_id("rest-ok").click()
     expect(page.locator("#odometer")).to_be_visible()
-    for code in ("invoice", "certificate", "warranty", "manual"):
-        page.get_by_test_id(f"doc-{code}").check()
     page.locator("#odometer").fill("8")
     page.locator("#odometer").blur()
     page.get_by_test_id("explained-maintenance").check()
     page.get_by_test_id("explained-operation").check()
     gate.check(page, "#/handover/<id>/details", "items and documents")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the tablet profiles' time zone
+    page.locator("#we-owe-text").fill("原厂脚垫下周到店后补交")  # suggests B07, which is ticked: a contradiction
+    page.locator("#we-owe-date").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_test_id("add-we-owe").click()
+    expect(page.get_by_test_id("we-owe-date-error")).to_be_visible()
+    page.locator("#we-owe-date").fill((today + timedelta(days=7)).isoformat())
+    page.get_by_test_id("add-we-owe").click()
+    expect(page.get_by_test_id("we-owe-contradiction")).to_be_visible()
+    gate.check(page, "#/handover/<id>/details", "we-owe entry contradicting the checklist")
     page.get_by_test_id("next-step").click()
     expect(page).to_have_url(re.compile("/review$"))
+    expect(page.get_by_test_id("contradiction")).to_be_visible()
+    gate.check(page, "#/handover/<id>/review", "contradictions")
+    save_screenshot(page, f"a11y-{language}-handover-contradictions")
+    page.get_by_test_id("keep-owed").click()
+    expect(page.get_by_test_id("contradictions")).to_have_count(0)
     expect(page.get_by_test_id("pad-customer")).to_be_visible()
     gate.check(page, "#/handover/<id>/review", "signature pads")
     page.get_by_test_id("seal").click()

@@ -44,8 +44,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=zh-CN",  # Chromium's own UI language, as on the store's machines: date and time inputs read 年/月/日
+    "--lang=zh-CN",  # Chromium's own UI language, as on the store's machines (with CHROMIUM_ENV below)
 ]
+#: Headless Chromium takes the format of date and time inputs from the environment's language, and needs the
+#: chromium-l10n package for it: without either, they read 11/09/2026 and 02:05 PM instead of 2026/11/09 and 14:05.
+CHROMIUM_ENV = {"LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"}
+CHROMIUM_LOCALE = Path("/usr/lib/chromium/locales/zh-CN.pak")
 DEMO_PASSWORD = "showroom-demo"
 
 #: In-page script: the signed-in session as web/js/core/db.js stored it in IndexedDB.
@@ -291,11 +295,13 @@ def browser():
     asyncio.run() in the tests that follow."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
+    if not Path(CHROMIUM).exists() or not CHROMIUM_LOCALE.exists():
+        pytest.fail(f"{CHROMIUM} or its zh-CN locale is missing: run scripts/system-deps.sh")
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, **CHROMIUM_ENV}, headless=True
+        )
         yield chromium
         chromium.close()
     finally:

@@ -43,8 +43,8 @@ CONSULTANT = {
     "#/handover/start/<id>": ("vehicle choice",),
     "#/handover/<id>/check/<group>": ("checklist", "defect waiting for its photo"),
     "#/handover/<id>": ("resumed at its step", "sealed"),
-    "#/handover/<id>/details": ("items and documents",),
-    "#/handover/<id>/review": ("signature pads", "errors before sealing"),
+    "#/handover/<id>/details": ("items and documents", "we-owe entry contradicting the checklist"),
+    "#/handover/<id>/review": ("contradictions", "signature pads", "errors before sealing"),
 }
 
 #: The tablet as a test-drive escort uses it.
@@ -73,6 +73,7 @@ OFFICE = {
     "/office/catalogue/<kind>/<record_id>/edit": ("editing a row", "field errors"),
     "/office/catalogue/<kind>/<record_id>": ("row after cancel",),
     "/office/deliveries": ("with a sealed delivery",),
+    "/office/deliveries/<delivery_id>": ("a sealed delivery and what is owed",),
     "/office/conflicts": ("open conflicts",),
     "/office/rejections": ("rejected changes",),
     "/office/test-drives": ("today's board",),

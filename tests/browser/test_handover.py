@@ -12,7 +12,9 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -63,7 +65,7 @@ def test_a_whole_handover_offline_is_sealed_and_its_pdf_verifies(
     tablet_page, tablet_context, live_server, screenshot, tmp_path
 ):
     """Offline from the start of the handover to the seal: every item answered (two ✗ with a photo each), an
-    accessory, documents, keys, odometer, both explanations, a we-owe item; the review shows it; consent and both
+    accessory, keys, odometer, both explanations, a we-owe item; the review shows it; consent and both
     signatures; seal. A reload offline shows it sealed and read-only with its hash. Back online the sign is
     accepted, the document becomes ready, the tablet downloads the PDF, whose seal is intact (and fails after
     one flipped byte), with a CJK font embedded and the customer's name and the content hash printed on it."""
@@ -95,26 +97,26 @@ def test_a_whole_handover_offline_is_sealed_and_its_pdf_verifies(
             page.get_by_test_id("photo-input-C01").set_input_files(str(photo))
             expect(page.locator("[data-code=C01] [data-testid=photo-thumb]")).to_have_count(1)
         page.get_by_test_id("rest-ok").click()
-    overall = page.get_by_test_id("overall-progress").inner_text()
-    done, total = re.findall(r"\d+", overall)[:2]
-    assert done == total and int(total) >= 70, overall
+    progress = page.get_by_test_id("overall-progress")
+    expect(progress).to_have_text(re.compile(r"(\d+) / \1\b"))  # all checked, once the last group's ✓ are drawn
+    done, total = re.findall(r"\d+", progress.inner_text())[:2]
+    assert done == total and int(total) >= 70
 
-    # Accessories, documents, keys, odometer, explanations, we-owe.
+    # Accessories, keys, odometer, explanations, we-owe (the documents were group A of the checklist).
     page.get_by_test_id("next-step").click()
     page.locator("#accessory-name").fill("行车记录仪")
     page.get_by_test_id("add-accessory").click()
     page.get_by_test_id("accessory-photo-input").set_input_files(str(photo))
     expect(page.get_by_test_id("accessory").get_by_test_id("photo-thumb")).to_have_count(1)
-    for code in ("invoice", "certificate", "warranty", "manual"):
-        page.get_by_test_id(f"doc-{code}").check()
     page.get_by_test_id("keys-plus").click()
     expect(page.get_by_test_id("keys-count")).to_have_text("3")
     page.locator("#odometer").fill("12")
     page.locator("#odometer").blur()
     page.get_by_test_id("explained-maintenance").check()
     page.get_by_test_id("explained-operation").check()
-    page.locator("#we-owe-text").fill("原厂脚垫下周到店后补交")
-    page.locator("#we-owe-date").fill("2026-12-31")
+    page.locator("#we-owe-text").fill("加油卡一张，下周寄出")
+    expect(page.locator("#we-owe-item")).to_have_value("")  # names no checklist item
+    page.locator("#we-owe-date").fill((datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=30)).isoformat())
     page.get_by_test_id("add-we-owe").click()
     expect(page.get_by_test_id("we-owe")).to_have_count(1)
     screenshot(page, "handover-details")
@@ -125,7 +127,7 @@ def test_a_whole_handover_offline_is_sealed_and_its_pdf_verifies(
     expect(page.get_by_test_id("review-defect")).to_have_count(2)
     expect(page.get_by_test_id("review-keys")).to_have_text("3")
     expect(page.get_by_test_id("review-accessory")).to_contain_text("行车记录仪")
-    expect(page.get_by_test_id("review-we-owe")).to_contain_text("原厂脚垫")
+    expect(page.get_by_test_id("review-we-owe")).to_contain_text("加油卡")
     expect(page.get_by_test_id("consent-text")).to_contain_text("本人已与销售顾问")
     page.get_by_test_id("seal").click()
     expect(page.get_by_test_id("seal-error")).to_be_visible()  # no consent, no signatures yet

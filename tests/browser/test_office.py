@@ -142,3 +142,24 @@ def test_review_pages_and_the_public_verification_page(office_page, browser, liv
         screenshot(page, "verify-not-a-pdf")
     finally:
         anonymous.close()
+
+
+def _date_time_fields(page) -> list[str]:
+    """The editable parts of the page's date and time inputs, in the order the browser shows them (Chromium's
+    accessibility tree: 年, 月, 日 for a Chinese date; Month, Day, Year and AM/PM for an American one)."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    return [
+        node["name"]["value"].split()[0] for node in tree["nodes"] if node.get("role", {}).get("value") == "spinbutton"
+    ]
+
+
+def test_date_inputs_read_year_month_day_as_a_chinese_browser_shows_them(office_page, screenshot):
+    """The store's browsers are Chinese, and so is the test browser: the report's period reads 年/月/日 (it read
+    11/09/2026, month first, before the browser had its zh-CN locale), and the time of a drive would read 24 h."""
+    sign_in(office_page, "manager")
+    office_page.goto("/office/test-drives/reports?first=2026-11-09&last=2026-12-08")
+    expect(office_page.locator("#first")).to_have_value("2026-11-09")
+    assert _date_time_fields(office_page) == ["年", "月", "日", "年", "月", "日"]
+    screenshot(office_page, "office-report-dates")
+    office_page.set_content('<html lang="zh-CN"><input type="time" value="14:05" aria-label="时间"></html>')
+    assert _date_time_fields(office_page) == ["小时", "分钟"]  # no AM/PM

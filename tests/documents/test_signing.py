@@ -74,7 +74,8 @@ def test_a_defect_without_a_photo_is_refused_at_entry(bay):
     values["items"][bay.codes[3]] = {"result": "defect", "note": "划痕", "photos": []}
     result = bay.tablet.push(bay.tablet.put("delivery", str(uuid.uuid4()), values))["results"][0]
     assert result["outcome"] == "rejected"
-    assert "photos" in str(result["error"]["errors"]["items"])
+    [message] = result["error"]["errors"]["items"]  # which item, and what it needs, in words
+    assert message.startswith(f"{bay.codes[3]} · ") and "拍照" in message
 
 
 def test_edits_after_signing_are_rejected_as_immutable(app, bay):

@@ -179,6 +179,7 @@ def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
     key → value of every live record of every shared entity, plus the group's own rejections."""
     from sqlalchemy import select
 
+    from server.i18n import device_moment
     from server.models import MutationLog
     from server.records.registry import REGISTRY
     from server.sync.pull import _json
@@ -197,7 +198,9 @@ def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
                 "created_at": _json(row.created_at),
                 "updated_at": _json(row.updated_at),
                 "deleted": False,
+                "device_created_at": row.device_created_at,
                 **{f: _json(getattr(row, f)) for f in entity.fields},
+                **({"awaitingBlobs": row.awaiting_blobs or []} if entity.blob_fields else {}),
             }
     if group_id is not None:
         rejected = select(MutationLog).where(MutationLog.client_group_id == group_id, MutationLog.outcome == "rejected")
@@ -210,6 +213,7 @@ def server_state(store_id: int, group_id: str | None = None) -> dict[str, dict]:
                 "created_at": _json(log.created_at),
                 "updated_at": _json(log.created_at),
                 "deleted": False,
+                "device_created_at": device_moment(log.device_time),
                 "clientID": log.client_id,
                 "mutationID": log.mutation_id,
                 "name": log.name,

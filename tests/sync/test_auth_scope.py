@@ -125,7 +125,8 @@ def test_the_schema_endpoint_publishes_every_registered_entity(world):
     tablet = world.tablet("a1")
     schema = tablet.http.get("/api/sync/v1/schema", headers=tablet.headers).get_json()
     assert schema["schemaVersion"] == {"min": 1, "max": 1}
-    assert set(schema["entities"]) == set(REGISTRY)
+    assert set(schema["entities"]) == {*REGISTRY, "rejection"}  # the sync engine's own: a group's refused mutations
+    assert schema["entities"]["rejection"]["readOnly"] is True
     for name, entity in REGISTRY.items():
         published = schema["entities"][name]
         json_schema = published["jsonSchema"]

@@ -12,12 +12,13 @@ from sqlalchemy import update
 
 from server.extensions import db
 from server.models import Customer, Store, utcnow
+from server.records import registry
 from server.records.registry import REGISTRY
 from server.sync.pull import MAX_LIMIT, make_cookie
 from tests.factories.tablets import Tablet, server_state
 from tests.sync.test_push import NEW, customer, new_id
 
-META = {"id", "store_id", "version", "fieldVersions", "created_at", "updated_at", "deleted"}
+META = set(registry.META)  # the META fields every pulled value carries (device_created_at included)
 
 
 def position(app, cookie: str) -> tuple[int, str]:

@@ -196,8 +196,9 @@ def test_bad_needs_analysis_is_rejected_with_a_field_error_and_nothing_stored(ap
     assert read(app, lambda: db.session.get(NeedsAnalysis, record_id)) is None
 
 
-def test_a_budget_bound_sent_alone_is_refused(world, content):
-    """An edit of one budget bound must carry the other, so min <= max is always checked."""
+def test_a_budget_bound_sent_alone_is_judged_against_the_stored_other(world, content):
+    """An edit of one budget bound alone is checked against the stored other bound (min <= max), on the bound sent;
+    the other need not be sent again (a put changes the fields in its set, SYNC_PROTOCOL.md)."""
     tablet = world.tablet("a1")
     record_id = str(uuid.uuid4())
     assert (
@@ -205,7 +206,9 @@ def test_a_budget_bound_sent_alone_is_refused(world, content):
         == "applied"
     )
     result = tablet.push(tablet.put("needs_analysis", record_id, {"budget_max": 5}))
-    assert result["results"][0]["outcome"] == "rejected" and "budget_min" in result["results"][0]["error"]["errors"]
+    assert result["results"][0]["outcome"] == "rejected" and "budget_max" in result["results"][0]["error"]["errors"]
+    result = tablet.push(tablet.put("needs_analysis", record_id, {"budget_max": 30}))
+    assert result["results"][0]["outcome"] == "applied"
 
 
 def test_a_customer_of_another_store_is_not_found_for_needs(app, world, content):
@@ -295,15 +298,19 @@ def test_bad_sessions_are_rejected_with_a_field_error_and_nothing_stored(app, wo
     assert read(app, lambda: db.session.get(Walkaround, record_id)) is None
 
 
-def test_positions_without_their_presentation_are_refused_and_the_session_is_unchanged(app, world, content):
-    """A partial put of positions must name the presentation its codes belong to; the stored session stays."""
+def test_positions_alone_are_judged_against_the_stored_presentation(app, world, content):
+    """A partial put of positions need not name the presentation again: its codes are checked against the stored
+    one, and one that is not in it is refused with the stored session unchanged."""
     tablet = world.tablet("a1")
     record_id = str(uuid.uuid4())
     tablet.push(tablet.put("walkaround", record_id, session(content, world.ids["a1"])))
-    result = tablet.push(tablet.put("walkaround", record_id, {"positions": {"front": {"seconds": 10}}}))
+    result = tablet.push(tablet.put("walkaround", record_id, {"positions": {"roof": {"seconds": 10}}}))
     assert result["results"][0]["outcome"] == "rejected"
-    assert "presentation_id" in result["results"][0]["error"]["errors"]
+    assert "positions" in result["results"][0]["error"]["errors"]
     assert read(app, lambda: db.session.get(Walkaround, record_id).positions) == {}
+    result = tablet.push(tablet.put("walkaround", record_id, {"positions": {"front": {"seconds": 10}}}))
+    assert result["results"][0]["outcome"] == "applied"
+    assert read(app, lambda: db.session.get(Walkaround, record_id).positions)["front"]["seconds"] == 10
 
 
 def test_a_trim_of_another_series_is_refused(app, world, content):

@@ -32,6 +32,12 @@ export function formatTime(iso) {
   return new Intl.DateTimeFormat(languageTag(), options).format(date);
 }
 
+/** When a record was made, for people: on the device that made it (`device_created_at`, kept by the server beside
+ *  its own receipt time), else when the server received it. */
+export function madeAt(record) {
+  return (record && (record.device_created_at || record.created_at)) || '';
+}
+
 /** First 3 and last 4 digits, as lists show them (server/domain.py mask_phone): 138****8000. */
 export function maskPhone(phone) {
   if (!phone) {
@@ -41,4 +47,10 @@ export function maskPhone(phone) {
     return '*'.repeat(phone.length);
   }
   return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+}
+
+/** Today as 'YYYY-MM-DD' in the tablet's time zone. */
+export function localToday(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }

@@ -8,7 +8,8 @@ export function applyMutation(value, mutation) {
   if (name === 'put') {
     const base = value && !value.deleted
       ? value
-      : { id: args.id, version: 0, fieldVersions: {}, created_at: mutation.deviceTime, deleted: false };
+      : { id: args.id, version: 0, fieldVersions: {}, created_at: mutation.deviceTime, deleted: false,
+        device_created_at: mutation.deviceTime };
     return { ...base, ...args.set, id: args.id, deleted: false };
   }
   if (name === 'delete') {

@@ -7,6 +7,7 @@ import { enqueueMutation, getBlob, openUserDb, readEntity, saveBlob } from './db
 import { compressPhoto } from './photo.js';
 import { canonicalJson } from './canonical.js';
 import { buildView } from './rebase.js';
+import { madeAt } from './format.js';
 
 /** The database of the signed-in user in their store. */
 export const userDb = (session) => openUserDb(session.store.code, session.user.id);
@@ -28,8 +29,11 @@ export function uuid7() {
 /** Records not deleted. */
 export const live = (records) => records.filter((r) => !r.deleted);
 
-/** Sort order of records, newest `created_at` first. */
-export const newest = (a, b) => String(b.created_at || '').localeCompare(String(a.created_at || ''));
+/** Sort order of records, newest first by when each was made on its device (`madeAt`). */
+export const newest = (a, b) => {
+  const time = (record) => new Date(madeAt(record)).getTime() || 0;
+  return time(b) - time(a);
+};
 
 /** The view of `entity` (server truth with this tablet's mutations replayed on top): {records, mutations, view}. */
 export async function entityView(db, entity) {
@@ -61,8 +65,8 @@ export async function putChanges(db, read, entity, fields, id, values) {
   return changes && enqueueMutation(db, 'put', changes);
 }
 
-/** Queue a put of every field in `values` (the server checks some fields only together: the whole needs form,
- *  presentation_id with positions), each with the field version this tablet last pulled. */
+/** Queue a put of every field in `values` (even those that did not change: the whole needs form), each with the
+ *  field version this tablet last pulled. */
 export async function putAll(db, entity, id, records, values) {
   const versions = (records.find((r) => r.id === id) || {}).fieldVersions || {};
   const base = Object.fromEntries(Object.keys(values).map((f) => [f, versions[f] || 0]));

@@ -2,6 +2,7 @@
 // choice, their labels, how typed text becomes values (budgets in 万元) and the field-level errors. Pure.
 
 import { t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 
 export const USAGES = ['commute', 'family', 'business', 'long_trips', 'leisure', 'other'];
 export const DECISION_MAKERS = ['self', 'joint', 'other', 'unknown'];
@@ -60,13 +61,11 @@ export function needsFieldLabel(field) {
     notes: t('Notes') })[field] || field;
 }
 
-/** A typed budget: '' → null, '12.5' / '12,5' / ' 12 ' → 12.5; anything else stays the text (an error later). */
+/** A typed budget: '' → null, '12.5' / '12,5' / ' 12 ' / '１２．５' → 12.5; anything else stays the text as typed
+ *  (an error at the field later, never a number). Read by the tablet's one number reader (core/numbers.js). */
 export function parseBudget(raw) {
-  const text = String(raw ?? '').trim().replace(',', '.');
-  if (!text) {
-    return null;
-  }
-  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  const read = readNumber(raw, { decimals: true, required: false, min: -Infinity, max: Infinity });
+  return read.error ? String(raw ?? '').trim() : read.value;
 }
 
 /** Competitor models typed in one line: split at commas (, ， 、) or semicolons, trimmed, without repeats. */

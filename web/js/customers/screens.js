@@ -3,7 +3,7 @@
 // Drawn from the view in IndexedDB, so it works the same offline.
 
 import { h, mount } from '../core/dom.js';
-import { formatTime, maskPhone } from '../core/format.js';
+import { formatTime, madeAt, maskPhone } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { conflictsOf } from '../core/problems.js';
 import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
@@ -144,7 +144,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
         : h('span', { class: 'muted' }, t('No mobile'))],
       [fieldLabel('source'), sourceLabel(customer.source)],
       [fieldLabel('owner_id'), ownerLabel(session, customer.owner_id)],
-      [t('Created'), formatTime(customer.created_at)],
+      [t('Created'), h('span', { 'data-testid': 'customer-created' }, formatTime(madeAt(customer)))],
     ];
     mount(view, h('div', { class: 'screen customer' },
       h('div', { class: 'screen-head' },

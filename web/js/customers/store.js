@@ -5,7 +5,7 @@
 
 import { deviceTime, enqueueMutations, openUserDb, readEntity } from '../core/db.js';
 import { buildView, diffForPut } from '../core/rebase.js';
-import { entityView, uuid7 } from '../core/record-store.js';
+import { entityView, newest, uuid7 } from '../core/record-store.js';
 import { syncSoon } from '../core/sync.js';
 import { cleanCustomer, CUSTOMER_SCHEMA, validateCustomer } from './rules.js';
 
@@ -20,7 +20,7 @@ async function load(session) {
 /** Every customer of the store as this tablet sees it, newest first. */
 export async function listCustomers(session) {
   const { view } = await load(session);
-  return [...view.values()].sort((a, b) => String(b.created_at || '').localeCompare(String(a.created_at || '')));
+  return [...view.values()].sort(newest);
 }
 
 /** One customer as shown (undefined if unknown or deleted). */

@@ -2,11 +2,13 @@
 // Every tap is saved at once (a `put` of the items to the outbox), so a reload — offline too — loses nothing.
 // A ✗ is only a valid answer with a photo (the server refuses it otherwise), so until its photo is taken it
 // waits in the local draft (`pendingDefects`), shown with a field error, and blocks the way to the review.
+// An item the we-owe list names is answered by that list: it says so, "mark the rest ✓" leaves it alone, and a ✓
+// or N.A. on it is shown as the contradiction it is, with the way to clear the mark.
 
 import { h, mount } from '../core/dom.js';
 import { localized, t } from '../core/i18n.js';
 import { photoStrip } from '../core/photo-strip.js';
-import { applicableGroups, progress } from './rules.js';
+import { applicableGroups, owedCodes, progress } from './rules.js';
 import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead } from './summary.js';
 
@@ -27,6 +29,8 @@ function checklistAnswers(session, ctx, onChange) {
   const id = ctx.delivery.id;
   const items = structuredClone(ctx.delivery.items || {});
   const pending = { ...(ctx.draft.pendingDefects || {}) };
+  const weOwe = ctx.delivery.we_owe || [];
+  const owed = owedCodes(weOwe);
   const persist = async () => {
     await saveDraft(session, id, { pendingDefects: { ...pending } });
     await saveDelivery(session, id, { items: structuredClone(items) });
@@ -36,6 +40,9 @@ function checklistAnswers(session, ctx, onChange) {
     items,
     pending,
     shown,
+    weOwe,
+    /** The we-owe entry that names `code`, or null. */
+    owedEntry: (code) => (owed.has(code) ? weOwe.find((w) => w && w.item_code === code) : null),
     async answer(item, result) {
       const c = item.code;
       const before = items[c];
@@ -67,8 +74,14 @@ function checklistAnswers(session, ctx, onChange) {
       }
       await persist();
     },
+    async clearMark(item) {
+      delete items[item.code];
+      delete pending[item.code];
+      onChange([item]);
+      await persist();
+    },
     async restOk(group) {
-      const rest = group.items.filter((i) => !shown(i.code));
+      const rest = group.items.filter((i) => !shown(i.code) && !owed.has(i.code)); // never over the we-owe list
       for (const item of rest) {
         items[item.code] = { result: 'ok', note: '', photos: [] };
       }
@@ -78,19 +91,21 @@ function checklistAnswers(session, ctx, onChange) {
   };
 }
 
-/** Draw the progress of the whole checklist and a tab per group (the shown one current, complete ones marked). */
-function drawProgress(summary, id, groups, group, items) {
-  const overall = progress(groups.flatMap((g) => g.items), items);
+/** Draw the progress of the whole checklist and a tab per group, by letter and name (the shown one current,
+ *  complete ones marked). */
+function drawProgress(summary, id, groups, group, items, weOwe) {
+  const overall = progress(groups.flatMap((g) => g.items), items, weOwe);
   mount(summary,
     h('p', { class: 'overall' }, h('strong', { 'data-testid': 'overall-progress' },
       t('%(done)s / %(total)s checked', overall)),
     h('span', { class: 'progress-track' }, h('span', { class: 'progress-fill', 'data-ratio': overall.done / overall.total }))),
     h('nav', { class: 'group-tabs', 'aria-label': t('Checklist groups') }, groups.map((g) => {
-      const p = progress(g.items, items);
+      const p = progress(g.items, items, weOwe);
       return h('a', { href: `#/handover/${id}/check/${g.code}`, 'data-testid': `group-tab-${g.code}`,
         class: `group-tab${g === group ? ' active' : ''}${p.done === p.total ? ' complete' : ''}`,
         'aria-current': g === group ? 'page' : null },
-      h('span', { class: 'group-code' }, g.code), h('span', { class: 'group-count' }, `${p.done}/${p.total}`));
+      h('span', { class: 'group-name' }, h('span', { class: 'group-code' }, g.code), ' ', localized(g.title)),
+      h('span', { class: 'group-count' }, `${p.done}/${p.total}`));
     })));
   summary.querySelectorAll('.progress-fill').forEach((el) => { el.style.width = `${Math.round(el.dataset.ratio * 100)}%`; });
 }
@@ -119,6 +134,8 @@ function itemRow(session, answers, item) {
       answers.addPhoto(item, camera.files[0]);
     }
   });
+  const owedEntry = answers.owedEntry(item.code);
+  const contradiction = owedEntry && (result === 'ok' || result === 'na');
   const note = h('input', { type: 'text', class: 'item-note', maxlength: 500, placeholder: t('Note'),
     'aria-label': t('Note'), value: answer ? answer.note : (answers.pending[item.code] || ''),
     'data-testid': `note-${item.code}` });
@@ -127,6 +144,12 @@ function itemRow(session, answers, item) {
     'data-code': item.code },
   h('div', { class: 'item-label' }, h('span', { class: 'item-code' }, item.code), localized(item.label)),
   answerButtons(answers, item, result),
+  owedEntry ? h('p', { class: `owed-note${contradiction ? ' field-error' : ''}`, 'data-testid': 'owed-note' },
+    contradiction
+      ? t('Marked %(mark)s, yet still owed: “%(text)s”.', { mark: result === 'ok' ? '✓' : 'N.A.', text: owedEntry.text })
+      : t('Still owed: “%(text)s”. The we-owe list answers this item.', { text: owedEntry.text }),
+    contradiction ? h('button', { type: 'button', class: 'button secondary small-button', 'data-testid': 'clear-mark',
+      onclick: () => answers.clearMark(item) }, t('Clear the mark')) : null) : null,
   result ? note : null,
   result === 'defect' ? h('div', { class: 'defect-photos' },
     answer ? photoStrip(session, answer.photos) : null,
@@ -174,7 +197,7 @@ export function renderChecklist(view, { session, ctx, group: code }) {
       rows.get(item.code).replaceWith(row);
       rows.set(item.code, row);
     }
-    drawProgress(summary, id, groups, group, answers.items);
+    drawProgress(summary, id, groups, group, answers.items, answers.weOwe);
   });
   const allOk = h('button', { type: 'button', class: 'button secondary small-button', 'data-testid': 'rest-ok' },
     t('Mark the rest ✓'));
@@ -184,7 +207,7 @@ export function renderChecklist(view, { session, ctx, group: code }) {
     rows.set(item.code, row);
     return row;
   }));
-  drawProgress(summary, id, groups, group, answers.items);
+  drawProgress(summary, id, groups, group, answers.items, answers.weOwe);
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'check'),
     summary,

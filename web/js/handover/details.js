@@ -1,12 +1,15 @@
-// The rest of the handover form: accessories (installed, with a photo), documents handed over, keys, odometer,
-// the two explanations, what is still owed to the customer, and notes. Every change is a local `put` at once.
+// The rest of the handover form: accessories (installed, with a photo), keys, odometer, the two explanations,
+// what is still owed to the customer, and notes. Every change is a local `put` at once. The documents handed over
+// are the checklist's items (group A), so they are not asked again here.
 
 import { h, mount } from '../core/dom.js';
-import { t } from '../core/i18n.js';
+import { localToday } from '../core/format.js';
+import { localized, t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { waitingForPhotos } from './checklist.js';
-import { applicableGroups, DOCUMENT_CODES, documentLabel, wholeNumber } from './rules.js';
-import { keepPhoto, saveDelivery } from './store.js';
+import { applicableGroups, contradictions, pastDue, suggestItem } from './rules.js';
+import { keepPhoto, saveDelivery, saveDraft } from './store.js';
 import { handoverHead } from './summary.js';
 
 function checkbox(id, label, checked, onChange, testid) {
@@ -61,49 +64,89 @@ function accessoriesCard(session, state, save) {
     h('div', { class: 'field inline-field' }, accessoryName, addAccessory));
 }
 
-/** What is still owed to the customer: a text and an optional due date each, removable. */
-function weOweCard(state, save) {
+/** The label of checklist item `code` ("B07 脚垫 / 后备箱垫（如约定）"), or the bare code when the template lacks it. */
+export function itemName(groups, code) {
+  const item = groups.flatMap((g) => g.items).find((i) => i.code === code);
+  return item ? `${item.code} ${localized(item.label)}` : code;
+}
+
+/** One entry of the we-owe list: its text, the item it concerns, when it is due, and what is wrong with it. */
+function oweEntry(state, groups, w, n, today, remove) {
+  const clash = contradictions(state.items, state.we_owe).find((c) => c.we_owe === n);
+  const late = pastDue(state.we_owe, today).includes(n);
+  return h('li', { class: 'owe', 'data-testid': 'we-owe', 'data-item': w.item_code || '' },
+    h('span', { class: 'owe-text' }, w.text,
+      w.item_code ? h('span', { class: 'muted' }, ' · ', itemName(groups, w.item_code)) : null),
+    h('span', { class: 'muted' }, w.due_date ? t('Due %(date)s', { date: w.due_date }) : t('No date agreed')),
+    h('button', { type: 'button', class: 'button danger small-button', onclick: remove }, t('Remove')),
+    clash ? h('p', { class: 'field-error', 'data-testid': 'we-owe-contradiction' },
+      t('%(item)s is marked %(mark)s on the checklist. Resolve it on the review.', {
+        item: clash.item, mark: clash.result === 'ok' ? '✓' : 'N.A.' })) : null,
+    late ? h('p', { class: 'field-error', 'data-testid': 'we-owe-late' },
+      t('The due date is before today. Remove it and add it again with today or a later day.')) : null);
+}
+
+/** What is still owed to the customer (待交付事项): a text, the checklist item it concerns (suggested from the text,
+ *  changeable), and a due date no earlier than today; each removable. */
+function weOweCard(state, save, groups) {
+  const today = localToday();
   const oweList = h('ul', { class: 'plain-list' });
-  const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => h('li', { class: 'owe', 'data-testid': 'we-owe' },
-    h('span', {}, w.text), w.due_date ? h('span', { class: 'muted' }, ` · ${t('due %(date)s', { date: w.due_date })}`) : null,
-    h('button', { type: 'button', class: 'button danger small-button', onclick: async () => {
-      state.we_owe.splice(n, 1);
-      drawOwe();
-      await save('we_owe');
-    } }, t('Remove')))));
-  const oweText = h('input', { type: 'text', id: 'we-owe-text', maxlength: 200, placeholder: t('e.g. floor mats arrive next week') });
-  const oweDate = h('input', { type: 'date', id: 'we-owe-date', 'aria-label': t('Due date') });
+  const drawOwe = () => mount(oweList, state.we_owe.map((w, n) => oweEntry(state, groups, w, n, today, async () => {
+    state.we_owe.splice(n, 1);
+    drawOwe();
+    await save('we_owe');
+  })));
+  const oweText = h('input', { type: 'text', id: 'we-owe-text', maxlength: 200,
+    placeholder: t('e.g. floor mats arrive next week') });
+  const oweItem = h('select', { id: 'we-owe-item' }, h('option', { value: '' }, t('None')),
+    groups.map((g) => h('optgroup', { label: `${g.code} · ${localized(g.title)}` },
+      g.items.map((item) => h('option', { value: item.code }, `${item.code} ${localized(item.label)}`)))));
+  let chosen = false; // once the person picks an item, typing no longer changes it
+  oweItem.addEventListener('change', () => { chosen = true; });
+  oweText.addEventListener('input', () => {
+    if (!chosen) {
+      oweItem.value = suggestItem(oweText.value, groups) || '';
+    }
+  });
+  const oweDate = h('input', { type: 'date', id: 'we-owe-date', min: today, 'aria-describedby': 'we-owe-date-error' });
+  const dateError = h('p', { class: 'field-error', id: 'we-owe-date-error', 'data-testid': 'we-owe-date-error',
+    hidden: true });
   const addOwe = h('button', { type: 'button', class: 'button secondary', 'data-testid': 'add-we-owe' }, '+ ', t('Add'));
   addOwe.addEventListener('click', async () => {
     const text = oweText.value.trim();
-    if (text) {
-      state.we_owe.push({ text, due_date: oweDate.value || null });
+    const late = Boolean(oweDate.value) && oweDate.value < today;
+    dateError.textContent = late ? t('The due date cannot be before today.') : '';
+    dateError.hidden = !late;
+    oweDate.setAttribute('aria-invalid', late ? 'true' : 'false');
+    if (text && !late) {
+      state.we_owe.push({ text, due_date: oweDate.value || null, ...(oweItem.value ? { item_code: oweItem.value } : {}) });
       oweText.value = '';
       oweDate.value = '';
+      oweItem.value = '';
+      chosen = false;
       drawOwe();
       await save('we_owe');
     }
   });
   drawOwe();
-  return h('section', { class: 'card' }, h('h2', {}, t('Still owed to the customer')), oweList,
-    h('div', { class: 'field inline-field' }, oweText, oweDate, addOwe));
+  return h('section', { class: 'card' }, h('h2', {}, t('Items still owed to the customer')), oweList,
+    h('div', { class: 'we-owe-form' },
+      h('div', { class: 'field wide' }, h('label', { for: 'we-owe-text' }, t('What is owed')), oweText),
+      h('div', { class: 'field' }, h('label', { for: 'we-owe-item' }, t('Checklist item it concerns')), oweItem),
+      h('div', { class: 'field' }, h('label', { for: 'we-owe-date' }, t('Promised by')), oweDate),
+      h('div', { class: 'wide' }, dateError, addOwe)));
 }
 
-/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). */
-function keysCard(state, save) {
+/** The keys handed over (a stepper, 0–10) and the odometer (whole km, 0–100 000). What is typed in the odometer
+ *  stays there; text that is not a number is an error at the field, kept in the draft (a reload shows it again)
+ *  and never saved: the record keeps its last good reading, and the review is refused until it is corrected. */
+function keysCard(state, save, odometer) {
   const keys = h('output', { class: 'stepper-value', 'data-testid': 'keys-count' }, String(state.keys_count));
   const stepKeys = (delta) => async () => {
     state.keys_count = Math.min(10, Math.max(0, state.keys_count + delta));
     keys.textContent = String(state.keys_count);
     await save('keys_count');
   };
-  const odometer = h('input', { type: 'text', id: 'odometer', inputmode: 'numeric', value: String(state.odometer_km),
-    'aria-label': t('Odometer (km)') });
-  odometer.addEventListener('change', async () => {
-    state.odometer_km = wholeNumber(odometer.value, 0, 100_000);
-    odometer.value = String(state.odometer_km);
-    await save('odometer_km');
-  });
   return h('section', { class: 'card' }, h('h2', {}, t('Keys and odometer')),
     h('div', { class: 'field-row' },
       h('div', { class: 'field' }, h('span', { class: 'label' }, t('Keys handed over')),
@@ -112,17 +155,40 @@ function keysCard(state, save) {
           keys,
           h('button', { type: 'button', class: 'button secondary', 'aria-label': t('One key more'),
             'data-testid': 'keys-plus', onclick: stepKeys(1) }, '+'))),
-      h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), odometer)));
+      odometer.wrap));
 }
 
-/** The documents handed over, one checkbox each, kept in the order of the paper form. */
-function documentsCard(state, save) {
-  return h('section', { class: 'card' }, h('h2', {}, t('Documents handed over')),
-    h('div', { class: 'check-grid' }, DOCUMENT_CODES.map((code) => checkbox(`doc-${code}`, documentLabel(code),
-      state.documents.includes(code), async (on) => {
-        state.documents = DOCUMENT_CODES.filter((c) => (c === code ? on : state.documents.includes(c)));
-        await save('documents');
-      }, `doc-${code}`))));
+/** The odometer field: {wrap, input, check()} — `check()` shows the field's error and returns it (null if fine). */
+function odometerField(session, ctx, state, save) {
+  const typed = (ctx.draft.typed || {}).odometer_km;
+  const input = h('input', { type: 'text', id: 'odometer', inputmode: 'numeric', maxlength: 9,
+    value: typed ?? String(state.odometer_km), 'aria-describedby': 'odometer-error', autocomplete: 'off' });
+  const error = h('p', { class: 'field-error', id: 'odometer-error', role: 'alert', 'data-testid': 'error-odometer_km',
+    hidden: true });
+  const check = () => {
+    const read = readNumber(input.value, { max: 100_000 });
+    error.textContent = read.error || '';
+    error.hidden = !read.error;
+    input.setAttribute('aria-invalid', read.error ? 'true' : 'false');
+    return read;
+  };
+  input.addEventListener('change', async () => {
+    const read = check();
+    const keep = read.error ? { odometer_km: input.value } : {};
+    await saveDraft(session, ctx.delivery.id, (draft) => {
+      const { odometer_km: _dropped, ...others } = draft.typed || {};
+      return { typed: { ...others, ...keep } };
+    });
+    if (!read.error) {
+      state.odometer_km = read.value;
+      await save('odometer_km');
+    }
+  });
+  if (typed !== undefined) {
+    check();
+  }
+  return { input, check: () => check().error || null,
+    wrap: h('div', { class: 'field' }, h('label', { for: 'odometer' }, t('Odometer (km)')), input, error) };
 }
 
 /** The two explanations the customer must have had before signing. */
@@ -153,7 +219,12 @@ export function renderDetails(view, { session, ctx }) {
   });
   const groups = applicableGroups(ctx.template, ctx.powertrain);
   const last = groups[groups.length - 1];
+  const odometer = odometerField(session, ctx, state, save);
   const goReview = () => {
+    if (odometer.check()) {
+      odometer.input.focus();
+      return;
+    }
     const waiting = waitingForPhotos(ctx.draft.pendingDefects);
     error.textContent = waiting ? t('Take a photo of each defect: %(codes)s', { codes: waiting }) : '';
     error.hidden = !waiting;
@@ -164,11 +235,10 @@ export function renderDetails(view, { session, ctx }) {
 
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'details'),
-    documentsCard(state, save),
-    keysCard(state, save),
+    keysCard(state, save, odometer),
     explainedCard(state, save),
     accessoriesCard(session, state, save),
-    weOweCard(state, save),
+    weOweCard(state, save, groups),
     h('section', { class: 'card' }, h('div', { class: 'field' }, h('label', { for: 'handover-notes' }, t('Notes')), notes)),
     error,
     h('div', { class: 'step-actions' },

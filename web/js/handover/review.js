@@ -1,12 +1,16 @@
 // The review: exactly what will be signed (the snapshot, rendered readably), the template's confirmation text in
 // the person's language with its version, the customer's acceptance, both signatures, then "Sign and seal".
 // Strokes are kept in the draft after every stroke, so a reload or a rotation keeps the signatures.
+// Contradictions between the checklist and the we-owe list come first, each with the ways to resolve it; the seal
+// is refused until none is left (the server refuses it too).
 
 import { h, mount } from '../core/dom.js';
+import { localToday } from '../core/format.js';
 import { localized, t } from '../core/i18n.js';
 import { padSignatures, signatureCard, unsignedReasons } from '../core/signature-card.js';
-import { applicableGroups, buildSnapshot, missingBeforeSigning } from './rules.js';
-import { saveDelivery, saveDraft, sealDelivery } from './store.js';
+import { itemName } from './details.js';
+import { applicableGroups, buildSnapshot, contradictions, missingBeforeSigning, typedProblems } from './rules.js';
+import { loadHandover, saveDelivery, saveDraft, sealDelivery } from './store.js';
 import { handoverHead, snapshotView } from './summary.js';
 
 /** The signature card of `role` on this delivery: core's signatureCard, its strokes kept in the draft under
@@ -17,6 +21,47 @@ function signerCard(session, ctx, role, title, defaultName, pads, onAct) {
   }));
   return signatureCard({ id: `signer-${role}`, role, title, defaultName, pads, onAct, keep,
     saved: (ctx.draft.signatures || {})[role] || {} });
+}
+
+/** The contradictions between the checklist and the we-owe list, each with its three ways out: the item is still
+ *  owed (clear its mark), it was handed over (take the entry off the list), or the entry is about something else
+ *  (it names no item). Each saves at once and draws the review again; null when there is none. */
+function contradictionsCard(session, ctx, groups, redraw) {
+  const { delivery } = ctx;
+  const found = contradictions(delivery.items, delivery.we_owe);
+  if (!found.length) {
+    return null;
+  }
+  const resolve = (values) => async () => {
+    await saveDelivery(session, delivery.id, values);
+    await redraw();
+  };
+  const withoutEntry = (n) => delivery.we_owe.filter((_w, m) => m !== n);
+  const unlinked = (n) => delivery.we_owe.map((w, m) => {
+    if (m !== n) {
+      return w;
+    }
+    const { item_code: _dropped, ...rest } = w;
+    return rest;
+  });
+  const withoutMark = (code) => Object.fromEntries(Object.entries(delivery.items).filter(([c]) => c !== code));
+  return h('section', { class: 'card contradictions', 'data-testid': 'contradictions', role: 'group',
+    'aria-labelledby': 'contradictions-title' },
+  h('h2', { id: 'contradictions-title' }, t('The checklist and the we-owe list disagree')),
+  found.map(({ item, result, we_owe: n }) => {
+    const mark = result === 'ok' ? '✓' : 'N.A.';
+    const entry = delivery.we_owe[n];
+    return h('div', { class: 'contradiction', 'data-testid': 'contradiction', 'data-item': item },
+      h('p', {}, h('strong', {}, itemName(groups, item)), ' ',
+        t('is marked %(mark)s on the checklist, and the we-owe list says “%(text)s”.', { mark, text: entry.text })),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'button primary', 'data-testid': 'keep-owed',
+          onclick: resolve({ items: withoutMark(item) }) }, t('Still owed: clear the %(mark)s', { mark })),
+        h('button', { type: 'button', class: 'button secondary', 'data-testid': 'handed-over',
+          onclick: resolve({ we_owe: withoutEntry(n) }) }, t('Handed over: take it off the we-owe list')),
+        h('button', { type: 'button', class: 'button secondary', 'data-testid': 'unlink',
+          onclick: resolve({ we_owe: unlinked(n) }) }, t('The entry is about something else'))));
+  }));
 }
 
 /** Draw the review step of `ctx`. */
@@ -33,7 +78,10 @@ export function renderReview(view, { session, ctx }) {
   const state = { ...delivery };
 
   const drawProblems = () => {
-    const missing = missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent);
+    const missing = {
+      ...missingBeforeSigning(state, groups, ctx.draft.pendingDefects, consent, localToday()),
+      ...typedProblems(ctx.draft),
+    };
     mount(problems, Object.values(missing).map((text) => h('li', { class: 'field-error' }, text)));
     problems.hidden = !Object.keys(missing).length;
     return missing;
@@ -76,6 +124,13 @@ export function renderReview(view, { session, ctx }) {
   mount(view, h('div', { class: 'screen handover' },
     handoverHead(ctx, 'review'),
     h('p', { class: 'review-intro' }, t('This is exactly what the customer and you sign. Check it together.')),
+    contradictionsCard(session, ctx, groups, async () => {
+      const fresh = await loadHandover(session, id);
+      if (fresh) {
+        pads.forEach((p) => p.pad.destroy());
+        renderReview(view, { session, ctx: fresh });
+      }
+    }),
     snapshotView(session, snapshot, ctx.template, ctx.powertrain),
     h('section', { class: 'card consent' },
       h('h2', {}, localized(ctx.template.title)),

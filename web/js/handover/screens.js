@@ -2,7 +2,7 @@
 // the vehicle), and the dispatcher that opens a delivery at its step — or read-only once it is sealed.
 
 import { h, mount } from '../core/dom.js';
-import { formatTime } from '../core/format.js';
+import { formatTime, madeAt } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { sealState } from '../core/sealed.js';
 import { startCard } from '../core/start-card.js';
@@ -30,7 +30,7 @@ export async function renderHandoverList(view, { session }) {
           'data-testid': 'handover-row' },
         h('span', { class: 'customer-main' }, h('strong', { class: 'customer-name' }, row.delivery.customer_name),
           h('span', { class: 'muted' }, `${row.delivery.vehicle_description} · ${row.delivery.vin}`)),
-        h('span', { class: 'customer-meta' }, h('span', { class: 'muted small' }, formatTime(row.delivery.created_at)),
+        h('span', { class: 'customer-meta' }, h('span', { class: 'muted small' }, formatTime(madeAt(row.delivery))),
           h('span', { class: `doc-state doc-${state}` }, label))));
       }) : h('li', { class: 'empty' }, t('No handovers on this tablet yet.')))));
   };

@@ -10,7 +10,7 @@ import {
 import { buildSnapshot, DELIVERY_FIELDS, vehicleDescription } from './rules.js';
 import { syncSoon } from '../core/sync.js';
 import {
-  changesOf, entityView, keepPhoto, live, putChanges, serialQueue, userDb, uuid7,
+  changesOf, entityView, keepPhoto, live, newest, putChanges, serialQueue, userDb, uuid7,
 } from '../core/record-store.js';
 
 export { keepPhoto };
@@ -76,7 +76,7 @@ export async function listDeliveries(session) {
     const draft = await getDraft(db, draftKey(delivery.id));
     rows.push({ delivery, ...sealOf(delivery.id, draft, mutations, live(documents)) });
   }
-  return rows.sort((a, b) => String(b.delivery.created_at || '').localeCompare(String(a.delivery.created_at || '')));
+  return rows.sort((a, b) => newest(a.delivery, b.delivery));
 }
 
 /** Create the delivery of `customer` with `vehicle` on `template`; resolves to its id. */

@@ -8,7 +8,7 @@ import { t } from '../core/i18n.js';
 import { dismissProblem, exportUnsent, listProblems } from '../core/problems.js';
 import { getStatus } from '../core/status.js';
 import { syncNow } from '../core/sync.js';
-import { fieldLabel } from '../customers/rules.js';
+import { entityLabel, fieldLabel } from '../core/field-labels.js';
 
 let dialog = null;
 let context = null;
@@ -36,15 +36,22 @@ function shown(field, value) {
   return field === 'phone' ? maskPhone(String(value)) : String(value);
 }
 
+/** What a rejected change was about, as a person names it: "Delivery inspection · 王五 (Inspection results)". */
+function rejectedWhat(args) {
+  const set = args.set && typeof args.set === 'object' ? args.set : {};
+  const named = args.entity === 'customer' ? set.name : set.customer_name;
+  const subject = typeof named === 'string' && named ? `${entityLabel(args.entity)} · ${named}`
+    : entityLabel(args.entity);
+  const fields = Object.keys(set).map((field) => fieldLabel(args.entity, field)).join(t(', '));
+  return fields ? `${subject} (${fields})` : subject;
+}
+
 function rejectionItem(rejection, onDismiss) {
   const error = rejection.error || {};
-  const args = rejection.args || {};
+  const args = rejection.args && typeof rejection.args === 'object' ? rejection.args : {};
   const fieldErrors = Object.entries(error.errors || {}).map(([field, messages]) => h('li', {},
-    h('strong', {}, fieldLabel(field)), ': ', [].concat(messages).join(' ')));
-  const set = args.set || {};
-  const fields = Object.keys(set).map(fieldLabel).join(t(', '));
-  const subject = set.name || (args.entity === 'customer' ? t('a customer') : t('a record'));
-  const what = fields ? `${subject} (${fields})` : subject;
+    h('strong', {}, fieldLabel(args.entity, field)), t(': '), [].concat(messages).join(' ')));
+  const what = rejectedWhat(args);
   return h('li', { class: 'problem problem-rejected', 'data-testid': 'rejection' },
     h('div', { class: 'problem-head' },
       h('span', { class: 'problem-kind' }, t('Not accepted')),
@@ -63,7 +70,7 @@ function conflictItem(conflict) {
       h('span', { class: 'problem-kind' }, t('Conflict')),
       h('span', { class: 'muted small' }, formatTime(conflict.created_at))),
     h('p', { class: 'problem-message' },
-      conflict.recordName ? `${conflict.recordName} · ${fieldLabel(conflict.field)}` : fieldLabel(conflict.field)),
+      `${conflict.recordName || entityLabel(conflict.entity)} · ${fieldLabel(conflict.entity, conflict.field)}`),
     h('p', {}, t('Now: %(value)s, by %(user)s',
       { value: shown(conflict.field, conflict.applied_value), user: who(conflict.applied_by) })),
     h('p', {}, t('Replaced: %(value)s, by %(user)s',

@@ -35,8 +35,9 @@ export function logSummary(ctx, log) {
   const row = (label, value, testid) => h('div', { class: 'row' }, h('dt', {}, label),
     h('dd', testid ? { 'data-testid': testid } : {}, value));
   return h('section', { class: 'card' }, h('h2', {}, t('Drive log')), h('dl', { class: 'rows' },
-    row(t('Started at'), `${formatTime(log.start_at)} · ${log.start_odometer_km} km · ${gauge('start')}`),
-    row(t('Returned at'), log.end_at ? `${formatTime(log.end_at)} · ${log.end_odometer_km} km · ${gauge('end')}` : '—'),
+    row(t('Started at'), `${formatTime(log.start_at)} · ${log.start_odometer_km} km · ${gauge('start')}`, 'log-started-at'),
+    row(t('Returned at'), log.end_at ? `${formatTime(log.end_at)} · ${log.end_odometer_km} km · ${gauge('end')}` : '—',
+      'log-returned-at'),
     row(t('Distance'), driven === null ? '—' : `${driven} km`, 'log-distance'),
     row(t('Damage already on the car'), String((log.damage_before || []).length), 'log-damage-before'),
     row(t('Damage at return'), String((log.damage_after || []).length), 'log-damage-after'),

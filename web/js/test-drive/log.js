@@ -7,9 +7,10 @@ import { deviceTime } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
 import { formatTime } from '../core/format.js';
 import { t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { photoStrip } from '../core/photo-strip.js';
 import { conflictNotice, driveHead, field, showErrors } from './parts.js';
-import { distanceWarning, endErrors, gauges, startErrors, wholeNumberField } from './rules.js';
+import { distanceWarning, endErrors, gauges, startErrors } from './rules.js';
 import { keepPhoto, returnLog, saveDraft, startLog } from './store.js';
 
 const MAX_DAMAGE = 20;
@@ -76,7 +77,7 @@ export function takenBy(ctx) {
 export function renderStart(view, { session, ctx, holder }) {
   const id = ctx.drive.id;
   const energy = ctx.car ? ctx.car.energy : 'fuel';
-  const kept = { start_odometer_km: ctx.car ? String(ctx.car.odometer_km ?? '') : '', damage_before: [],
+  const kept = { start_odometer_km: String(ctx.lastKm ?? ''), damage_before: [],
     ...(ctx.draft.start || {}) };
   const remember = () => saveDraft(session, id, { start: { ...kept } });
   const odometer = h('input', { type: 'text', inputmode: 'numeric', name: 'start_odometer_km', maxlength: 7,
@@ -89,11 +90,11 @@ export function renderStart(view, { session, ctx, holder }) {
     disabled: Boolean(blocked) }, t('Start the drive'));
   go.addEventListener('click', async () => {
     const values = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.input.value]));
-    if (showErrors(fields, startErrors(values, energy))) {
+    if (showErrors(fields, startErrors(values, energy, ctx.lastKm))) {
       return;
     }
     go.disabled = true;
-    const number = (name) => (name in values ? wholeNumberField(values[name]).value : null);
+    const number = (name) => (name in values ? readNumber(values[name], { max: Infinity }).value : null);
     await startLog(session, id, {
       demo_car_id: ctx.drive.demo_car_id, route_id: ctx.drive.route_id, start_at: deviceTime(),
       start_odometer_km: number('start_odometer_km'), start_fuel_pct: number('start_fuel_pct'),
@@ -123,20 +124,55 @@ function localInput(iso) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** The "returned at" field, {field, at()}. The return screen is drawn at the start and stays open during the
+ *  drive: until the person types a time, the field follows the clock and `at()` is the exact time of the tap on
+ *  this device (it kept the start's minute, which became the return time: drives of 0 minutes). A typed minute
+ *  is kept in the draft and sent as typed ('' when it is no time: an error at the field). */
+function returnedAtField(kept, remember) {
+  if (!kept.end_at_typed) {
+    delete kept.end_at; // a draft made before this rule kept the start's minute without saying it was typed
+  }
+  const input = h('input', { type: 'datetime-local', name: 'end_at', 'data-testid': 'input-end_at', autocomplete: 'off',
+    value: kept.end_at || localInput() });
+  input.addEventListener('input', () => {
+    Object.assign(kept, { end_at: input.value, end_at_typed: true });
+    remember();
+  });
+  const follow = () => {
+    if (!input.isConnected) { // the screen was left
+      clearInterval(ticking);
+      document.removeEventListener('visibilitychange', follow);
+    } else if (!kept.end_at_typed) {
+      input.value = localInput();
+    }
+  };
+  const ticking = setInterval(follow, 15_000);
+  document.addEventListener('visibilitychange', follow); // the tablet wakes up at the return: now, at once
+  const at = () => {
+    if (!kept.end_at_typed) {
+      return deviceTime();
+    }
+    const typed = input.value ? new Date(input.value) : null;
+    return !typed || Number.isNaN(typed.getTime()) ? '' : deviceTime(typed);
+  };
+  return { field: field('end_at', t('Returned at'), input), at };
+}
+
 /** Draw the return step of `ctx`. */
 export function renderReturn(view, { session, ctx }) {
   const id = ctx.drive.id;
   const log = ctx.log;
   const energy = ctx.car ? ctx.car.energy : 'fuel';
-  const kept = { end_at: localInput(), end_odometer_km: '', damage_after: [], incidents: '', ...(ctx.draft.return || {}) };
+  const kept = { end_odometer_km: '', damage_after: [], incidents: '', ...(ctx.draft.return || {}) };
   const remember = () => saveDraft(session, id, { return: { ...kept } });
   const input = (name, props) => {
     const el = h('input', { name, 'data-testid': `input-${name}`, autocomplete: 'off', value: kept[name], ...props });
     el.addEventListener('input', () => { kept[name] = el.value; remember(); });
     return el;
   };
+  const returnedAt = returnedAtField(kept, remember);
   const fields = {
-    end_at: field('end_at', t('Returned at'), input('end_at', { type: 'datetime-local' })),
+    end_at: returnedAt.field,
     end_odometer_km: field('end_odometer_km', t('Odometer (km)'), input('end_odometer_km',
       { type: 'text', inputmode: 'numeric', maxlength: 7 })),
     ...gaugeFields('end', energy, kept, remember),
@@ -146,7 +182,7 @@ export function renderReturn(view, { session, ctx }) {
   incidents.addEventListener('input', () => { kept.incidents = incidents.value; remember(); });
   const warning = h('p', { class: 'state state-warning', role: 'status', 'data-testid': 'distance-warning', hidden: true });
   const drawWarning = () => {
-    const end = wholeNumberField(fields.end_odometer_km.input.value).value;
+    const end = readNumber(fields.end_odometer_km.input.value, { max: Infinity }).value;
     // Below the start is an error of its own (shown at the field on "Return the car"), not a distance warning.
     const text = end === undefined || end < log.start_odometer_km ? null
       : distanceWarning(log.start_odometer_km, end, ctx.route ? Number(ctx.route.distance_km) : null);
@@ -158,16 +194,13 @@ export function renderReturn(view, { session, ctx }) {
     t('Return the car'));
   done.addEventListener('click', async () => {
     const values = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.input.value]));
-    // Left at the current minute: the exact time now; otherwise the minute the person typed.
-    const typed = values.end_at ? new Date(values.end_at) : null;
-    const endAt = !typed || Number.isNaN(typed.getTime()) ? ''
-      : deviceTime(values.end_at === localInput() ? new Date() : typed);
+    const endAt = returnedAt.at();
     const errors = endErrors({ ...values, end_at: endAt }, log, energy);
     if (showErrors(fields, errors)) {
       return;
     }
     done.disabled = true;
-    const number = (name) => (name in values ? wholeNumberField(values[name]).value : null);
+    const number = (name) => (name in values ? readNumber(values[name], { max: Infinity }).value : null);
     await returnLog(session, id, log.id, {
       end_at: endAt, end_odometer_km: number('end_odometer_km'), end_fuel_pct: number('end_fuel_pct'),
       end_charge_pct: number('end_charge_pct'), damage_after: kept.damage_after, incidents: incidents.value.trim(),

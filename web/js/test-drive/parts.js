@@ -2,6 +2,7 @@
 // error line, the conflict notice of a drive, and its signature cards (strokes kept in the draft).
 
 import { h, mount } from '../core/dom.js';
+import { fieldLabel } from '../core/field-labels.js';
 import { t } from '../core/i18n.js';
 import { signatureCard } from '../core/signature-card.js';
 import { stepAllowed } from './model.js';
@@ -87,6 +88,18 @@ export function conflictNotice(ctx) {
   return slot;
 }
 
+/** A rejected change of this drive: the server's reason, then each field's message under the field's own label. */
+function rejectionLines(rejection) {
+  const error = rejection.error || {};
+  const entity = rejection.args && rejection.args.entity;
+  const fields = Object.entries(error.errors || {});
+  return [
+    h('p', {}, error.message || error.code || t('The server refused this change.')),
+    fields.length ? h('ul', { class: 'problem-fields' }, fields.map(([field, messages]) => h('li', {},
+      h('strong', {}, fieldLabel(entity, field)), t(': '), [].concat(messages).join(' ')))) : null,
+  ];
+}
+
 /** Redraw the conflicts of `ctx` into a slot made by conflictNotice (after a sync, without touching the form). */
 export function drawConflicts(slot, ctx) {
   const conflicts = ctx.conflicts || [];
@@ -98,7 +111,7 @@ export function drawConflicts(slot, ctx) {
       h('p', { class: 'muted small' }, t('Nothing has been lost. The back office settles the conflict.'))) : null,
     rejections.length ? h('section', { class: 'card alert', role: 'alert', 'data-testid': 'drive-rejection' },
       h('h2', {}, t('The server did not accept a change of this drive')),
-      rejections.map((r) => h('p', {}, (r.error && (r.error.message || r.error.code)) || t('The server refused this change.'))),
+      rejections.map((r) => rejectionLines(r)),
       h('p', { class: 'muted small' }, t('It is kept on this tablet; see the sync panel.'))) : null);
 }
 

@@ -3,6 +3,7 @@
 // distance warning. The server's schemas stay the judge; these give the person the message before a sync.
 
 import { t } from '../core/i18n.js';
+import { readNumber } from '../core/numbers.js';
 import { farFromRoute, parseDate, REASON_FIELD } from './eligibility.js';
 
 /** The message of a refusal reason (same English sources as server/workflow/eligibility.py). */
@@ -86,22 +87,6 @@ export function fleetStatusLabel(code) {
   return labels[code] || code;
 }
 
-/** A whole number from a text field: {value} or {error}; '' is an error when `required`. */
-export function wholeNumberField(text, { min = 0, max = 1_000_000, required = true } = {}) {
-  const raw = String(text ?? '').trim();
-  if (!raw) {
-    return required ? { error: t('Required.') } : { value: null };
-  }
-  if (!/^\d+$/.test(raw)) {
-    return { error: t('Enter a whole number.') };
-  }
-  const value = Number(raw);
-  if (value < min || value > max) {
-    return { error: t('Enter a number from %(min)s to %(max)s.', { min, max }) };
-  }
-  return { value };
-}
-
 /** Field errors of the eligibility form's dates (not refusals: the person must correct them first). */
 export function eligibilityDateErrors(values, today) {
   const errors = {};
@@ -145,19 +130,30 @@ export function gauges(energy) {
 function gaugeErrors(values, prefix, energy, errors) {
   for (const gauge of gauges(energy)) {
     const name = `${prefix}_${gauge}_pct`;
-    const result = wholeNumberField(values[name], { max: 100 });
+    const result = readNumber(values[name], { max: 100 });
     if (result.error) {
       errors[name] = result.error;
     }
   }
 }
 
-/** Field errors of the drive's start: odometer and fuel or charge. */
-export function startErrors(values, energy) {
+/** The car's last known reading: the fleet record's, or a higher one this tablet holds from another drive of that
+ *  car (a start or a return, even one not sent yet); null when none is known. */
+export function lastReading(car, logs, driveId) {
+  const readings = car ? [car.odometer_km, ...logs.filter((l) => l.demo_car_id === car.id && l.test_drive_id !== driveId)
+    .flatMap((l) => [l.start_odometer_km, l.end_odometer_km])] : [];
+  const known = readings.filter(Number.isInteger);
+  return known.length ? Math.max(...known) : null;
+}
+
+/** Field errors of the drive's start: odometer (not below the car's last reading `lastKm`) and fuel or charge. */
+export function startErrors(values, energy, lastKm = null) {
   const errors = {};
-  const odometer = wholeNumberField(values.start_odometer_km, { max: 9_999_999 });
+  const odometer = readNumber(values.start_odometer_km, { max: 9_999_999 });
   if (odometer.error) {
     errors.start_odometer_km = odometer.error;
+  } else if (lastKm !== null && odometer.value < lastKm) {
+    errors.start_odometer_km = t("The odometer cannot be below the car's last reading (%(km)s km).", { km: lastKm });
   }
   gaugeErrors(values, 'start', energy, errors);
   return errors;
@@ -173,7 +169,7 @@ function minuteOf(iso) {
 /** Field errors of the drive's end: odometer not below the start, fuel or charge, end time after the start. */
 export function endErrors(values, log, energy) {
   const errors = {};
-  const odometer = wholeNumberField(values.end_odometer_km, { max: 9_999_999 });
+  const odometer = readNumber(values.end_odometer_km, { max: 9_999_999 });
   if (odometer.error) {
     errors.end_odometer_km = odometer.error;
   } else if (odometer.value < (log.start_odometer_km || 0)) {
@@ -211,8 +207,4 @@ export function feedbackErrors(feedback) {
   return errors;
 }
 
-/** Today as 'YYYY-MM-DD' in the tablet's time zone. */
-export function localToday(date = new Date()) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
+export { localToday } from '../core/format.js'; // the handover needs it too

@@ -4,7 +4,7 @@
 // read-only once refused or sealed.
 
 import { h, mount } from '../core/dom.js';
-import { formatTime } from '../core/format.js';
+import { formatTime, madeAt } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { listCustomers } from '../customers/store.js';
 import { renderAgreement } from './agreement.js';
@@ -66,7 +66,7 @@ function driveRow(row, { mine }) {
     h('span', { class: 'muted' }, [car ? car.description : '', car && car.plate ? ` · ${car.plate}` : '',
       ` · ${kindLabel(drive.kind)}`].join('')),
     reasons ? h('span', { class: 'muted small' }, reasons) : null),
-  h('span', { class: 'customer-meta' }, h('span', { class: 'muted small' }, formatTime(drive.created_at)),
+  h('span', { class: 'customer-meta' }, h('span', { class: 'muted small' }, formatTime(madeAt(drive))),
     h('span', { class: `doc-state doc-${state}`, 'data-state': state }, label))];
   return h('li', {}, mine
     ? h('a', { class: 'customer-row', href: `#/test-drive/${drive.id}`, 'data-testid': 'drive-row' }, content)
@@ -163,7 +163,7 @@ export async function renderTestDriveList(view, { session }) {
   const draw = async () => {
     const [rows, fleet, customers] = await Promise.all([listDrives(session), loadFleet(session), listCustomers(session)]);
     const today = localToday();
-    const isToday = (r) => r.drive.created_at && localToday(new Date(r.drive.created_at)) === today;
+    const isToday = (r) => madeAt(r.drive) && localToday(new Date(madeAt(r.drive))) === today;
     // Mine: today's, and any earlier one still open (not refused, not sealed) so nothing is forgotten.
     const open = (r) => r.drive.outcome !== 'refused' && !r.sealed;
     const mine = rows.filter((r) => r.drive.escort_id === session.user.id && (isToday(r) || open(r)));

@@ -12,7 +12,8 @@ import {
 import { buildView } from '../core/rebase.js';
 import { onSynced, syncSoon } from '../core/sync.js';
 import { DRIVE_FIELDS, driveSnapshot, LOG_FIELDS, logSnapshot, RETURN_FIELDS, START_FIELDS } from './model.js';
-import { changesOf, keepPhoto, live, putChanges, serialQueue, userDb, uuid7 } from '../core/record-store.js';
+import { lastReading } from './rules.js';
+import { changesOf, keepPhoto, live, newest, putChanges, serialQueue, userDb, uuid7 } from '../core/record-store.js';
 
 export { keepPhoto };
 
@@ -84,7 +85,7 @@ export async function loadDrive(session, id) {
   const car = fleet.cars.find((c) => c.id === drive.demo_car_id) || null;
   const route = fleet.allRoutes.find((r) => r.id === ((log && log.route_id) || drive.route_id)) || null;
   return {
-    drive, log, draft, car, route, fleet,
+    drive, log, draft, car, route, fleet, lastKm: lastReading(car, [...logs.view.values()], id),
     agreement: sealOf('test_drive', id, sealed.agreement, drives.mutations, docs),
     logSeal: sealOf('test_drive_log', log ? log.id : null, sealed.log, logs.mutations, docs),
     conflicts: conflictsOfDrive(conflicts, id),
@@ -109,7 +110,7 @@ export async function listDrives(session) {
       : { sealed: null, document: null };
     rows.push({ drive, log, car: fleet.cars.find((c) => c.id === drive.demo_car_id) || null, ...seal });
   }
-  return rows.sort((a, b) => String(b.drive.created_at || '').localeCompare(String(a.drive.created_at || '')));
+  return rows.sort((a, b) => newest(a.drive, b.drive));
 }
 
 /** Who has `car` out: {drive, log} of the drive holding it (pulled status, or this tablet's own unsent start). */

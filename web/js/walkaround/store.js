@@ -99,10 +99,10 @@ export function saveProgress(session, id, progress) {
   return serial(async () => updateDraft(await userDb(session), draftKey(id), { progress }));
 }
 
+/** Queue a put of `values` alone: the server judges positions against the stored presentation. */
 async function putWalkaround(db, id, values) {
-  const { records, view } = await entityView(db, 'walkaround');
-  const current = view.get(id);
-  return putAll(db, 'walkaround', id, records, { presentation_id: current.presentation_id, ...values });
+  const { records } = await entityView(db, 'walkaround');
+  return putAll(db, 'walkaround', id, records, values);
 }
 
 /** Send what was done so far (on a move to another position): the position on screen and every position's state. */

@@ -4,16 +4,16 @@ Each change of a customer's grade is a record of its own, written once by a tabl
 delete of a recorded one; a trigger refuses an UPDATE of its content columns in the database too (its META columns
 may still move, e.g. when visibility changes bump the versions of a customer's records).
 
-Revision ID: 0007_customer
-Revises: 0006_login_hardening
+Revision ID: 0010_customer
+Revises: 0009_numbers
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_customer'
-down_revision = '0006_login_hardening'
+revision = '0010_customer'
+down_revision = '0009_numbers'
 branch_labels = None
 depends_on = None
 
@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('device_created_at', sa.String(length=40), nullable=True),
     sa.CheckConstraint("to_grade IN ('N', 'H', 'A', 'B', 'C', 'O', 'D', 'L', 'X')", name=op.f('ck_grade_change_to_grade')),
     sa.ForeignKeyConstraint(['changed_by'], ['user.id'], name=op.f('fk_grade_change_changed_by_user')),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_grade_change_customer_id_customer')),
