@@ -1,8 +1,8 @@
 """The customer file as one timeline (the office's customer page; the tablet draws the same from IndexedDB in
 web/js/customers/timeline.js): every record that names the customer — needs analyses, walk-arounds, test drives
 and refusals, handovers with their documents, follow-ups, grade changes — and the conflicts on any of them, newest
-first, each at the best event time we have: the device's time of the event when the record carries one, else the
-server's receipt.
+first, each at the best event time we have: the device's time of the event when the record carries one (its own
+field, else `device_created_at`, when a tablet made it), else the server's receipt.
 
 A new kind of entry (visits, once they exist) is one more `Kind` in KINDS and one branch in
 templates/office/_customer_timeline.html.
@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import localtime
+from ..i18n import localtime, store_zone
+from ..i18n import moment as stored_moment
 from ..models import (
     Conflict,
     Delivery,
@@ -33,7 +32,6 @@ from ..models import (
     User,
     Walkaround,
 )
-from ..models.base import as_utc
 
 
 @dataclass(frozen=True)
@@ -97,50 +95,46 @@ def _delivery_extras(deliveries: list) -> dict[str, dict]:
 
 def _drive_at(drive: TestDrive, extra: dict) -> object:
     log = extra.get("log")
-    return (log.start_at if log else None) or drive.checked_at or drive.created_at
+    return (log.start_at if log else None) or drive.checked_at or drive.happened_at
 
 
 def _delivery_at(delivery: Delivery, extra: dict) -> object:
     document = extra.get("document")
-    return (document.signed_at if document else None) or delivery.created_at
+    return (document.signed_at if document else None) or delivery.happened_at
 
 
 #: Every kind of record a customer file shows, in no particular order (the timeline sorts by time).
 KINDS: tuple[Kind, ...] = (
-    Kind("needs_analysis", NeedsAnalysis, lambda r, _x: r.answered_at or r.created_at),
-    Kind("walkaround", Walkaround, lambda r, _x: r.started_at or r.created_at),
+    Kind("needs_analysis", NeedsAnalysis, lambda r, _x: r.answered_at or r.happened_at),
+    Kind("walkaround", Walkaround, lambda r, _x: r.started_at or r.happened_at),
     Kind("test_drive", TestDrive, _drive_at, _drive_extras),
     Kind("delivery", Delivery, _delivery_at, _delivery_extras),
     # a follow-up still to make sits where it was planned (its due date is shown), not in the future
-    Kind("follow_up", FollowUp, lambda r, _x: r.done_at or r.created_at),
-    Kind("grade_change", GradeChange, lambda r, _x: r.changed_at or r.created_at),
+    Kind("follow_up", FollowUp, lambda r, _x: r.done_at or r.happened_at),
+    Kind("grade_change", GradeChange, lambda r, _x: r.changed_at or r.happened_at),
 )
 
 
 def moment(value: object) -> datetime:
-    """An aware datetime of a moment as records keep it: a datetime (UTC when naive), ISO text with or without an
-    offset (without: the store's time zone, SYNC_PROTOCOL.md), or a date (its start in the store's time zone)."""
-    zone = ZoneInfo(current_app.config["STORE_TIMEZONE"])
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if isinstance(value, str):
+    """An aware datetime of a moment as records keep it (i18n.moment: a datetime, or ISO text read in the store's
+    time zone when it has no offset), a date alone at its start in the store's time zone; the earliest moment
+    when there is none."""
+    at = stored_moment(value)
+    if at is not None:
+        return at
+    if isinstance(value, str) and len(value) == 10:
         try:
-            parsed = datetime.fromisoformat(value)
+            return datetime.combine(date.fromisoformat(value), time(), store_zone())
         except ValueError:
-            return datetime.min.replace(tzinfo=UTC)
-        if len(value) == 10:  # a date alone
-            return datetime.combine(parsed.date(), time(), zone)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), zone)
+            pass
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time(), store_zone())
     return datetime.min.replace(tzinfo=UTC)
 
 
 def timeline_time(value: object) -> str:
-    """A timeline entry's time for people, in the store's time zone; a date alone as it is. The one place the
-    timeline formats a time."""
-    if isinstance(value, str) and len(value) == 10:
-        return value
+    """A timeline entry's time for people: the store's one time filter (i18n.localtime: the store's time zone, a
+    date alone as it is). The one place the timeline formats a time."""
     return localtime(value)
 
 

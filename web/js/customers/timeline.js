@@ -1,6 +1,7 @@
 // The customer file as one timeline: needs analyses, walk-arounds, test drives and refusals, handovers with their
 // PDFs, follow-ups, conflicts and grade changes, newest first, each with its time in the store's time zone and a
-// link to its record or PDF. Read from IndexedDB only (each feature's view: server truth + this tablet's unsent
+// link to its record or PDF; each at the best time we have of the event (the device's, else the server's receipt).
+// Read from IndexedDB only (each feature's view: server truth + this tablet's unsent
 // changes), so it works offline.
 //
 // A new kind of entry (visits, once they exist) is one more element of KINDS: how to find its records of the
@@ -9,6 +10,7 @@
 
 import { readRecords } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
+import { madeAt } from '../core/format.js';
 import { languageTag, t } from '../core/i18n.js';
 import { entityView, live, userDb } from '../core/record-store.js';
 import { HANDOVER_ROLES, TEST_DRIVE_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
@@ -59,7 +61,7 @@ const KINDS = [
   {
     kind: 'needs_analysis',
     load: (ctx) => needsOf(ctx.session, ctx.customer.id),
-    entry: (n, ctx) => ({ id: n.id, at: n.answered_at || n.created_at, title: t('Needs analysis'),
+    entry: (n, ctx) => ({ id: n.id, at: n.answered_at || madeAt(n), title: t('Needs analysis'),
       detail: [t('Suggested grade: '), n.suggested_grade, ' · ', timelineLabel(n.timeline)].join(''),
       link: allowed(ctx, WALKAROUND_ROLES) ? `#/customers/${ctx.customer.id}/needs` : null }),
   },
@@ -72,7 +74,7 @@ const KINDS = [
     entry: (w, ctx) => {
       const p = ctx.presentations.find((x) => x.id === w.presentation_id);
       const finished = w.status === 'finished';
-      return { id: w.id, at: w.started_at || w.created_at, title: t('Walk-around'),
+      return { id: w.id, at: w.started_at || madeAt(w), title: t('Walk-around'),
         state: finished ? ['ready', coverageLabel(w, p)] : ['pending', t('In progress')],
         detail: p && p.series ? p.series.name : '',
         link: allowed(ctx, WALKAROUND_ROLES) ? `#/walkaround/${w.id}${finished ? '/summary' : ''}` : null };
@@ -84,7 +86,7 @@ const KINDS = [
     entry: (row, ctx) => {
       const { drive, log, car } = row;
       const refused = drive.outcome === 'refused';
-      return { id: drive.id, at: (log && log.start_at) || drive.checked_at || drive.created_at,
+      return { id: drive.id, at: (log && log.start_at) || drive.checked_at || madeAt(drive),
         title: t('Test drive'), state: refused ? ['refused', t('Refused')] : sealState(row),
         detail: [kindLabel(drive.kind), car ? car.description : null,
           ...(refused ? (drive.refusal_reasons || []).map(reasonLabel) : [])].filter(Boolean).join(' · '),
@@ -96,7 +98,7 @@ const KINDS = [
     kind: 'delivery',
     load: async (ctx) => (await listDeliveries(ctx.session)).filter((r) => r.delivery.customer_id === ctx.customer.id),
     entry: (row, ctx) => ({ id: row.delivery.id,
-      at: (row.sealed && row.sealed.signedAt) || (row.document && row.document.created_at) || row.delivery.created_at,
+      at: (row.sealed && row.sealed.signedAt) || (row.document && row.document.created_at) || madeAt(row.delivery),
       title: t('Handover'), state: sealState(row), detail: row.delivery.vehicle_description || row.delivery.vin || '',
       link: allowed(ctx, HANDOVER_ROLES) ? `#/handover/${row.delivery.id}` : null,
       pdf: row.document && { doc: row.document, file: 'delivery' } }),
@@ -106,14 +108,14 @@ const KINDS = [
     load: async (ctx) => [...(await entityView(ctx.db, 'follow_up')).view.values()]
       .filter((f) => f.customer_id === ctx.customer.id),
     // A follow-up still to make sits where it was planned (its due date is shown), not in the future.
-    entry: (f) => ({ id: f.id, at: f.done_at || f.created_at, title: t('Follow-up after the handover'),
+    entry: (f) => ({ id: f.id, at: f.done_at || madeAt(f), title: t('Follow-up after the handover'),
       state: f.done_at ? ['ready', t('Done')] : ['pending', t('Due %(date)s', { date: entryTime(f.due_date) })],
       detail: f.result || f.notes || '' }),
   },
   {
     kind: 'grade_change',
     load: (ctx) => gradeChangesOf(ctx.session, ctx.customer.id),
-    entry: (c) => ({ id: c.id, at: c.changed_at || c.created_at, title: t('Grade changed'),
+    entry: (c) => ({ id: c.id, at: c.changed_at || madeAt(c), title: t('Grade changed'),
       detail: `${c.from_grade || '—'} → ${c.to_grade} · ${gradeLabel(c.to_grade)}`,
       who: [gradeReasonLabel(c.reason), c.changed_by_name].filter(Boolean).join(' · ') }),
   },
