@@ -121,7 +121,7 @@ def foreign_references(entity: EntityType, values: dict, store_id: int) -> dict[
     }
 
 
-def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
+def _target(ctx: Context, args: dict, put: bool = False) -> tuple[EntityType, str, Any]:
     """Check entity, id, permission; load the record (None if new). Another store's record is `not_found`."""
     entity = entity_type(args.get("entity"))
     if entity is None:
@@ -135,16 +135,23 @@ def _target(ctx: Context, args: dict) -> tuple[EntityType, str, Any]:
         raise Rejection("forbidden", _("You do not have permission to do this."))
     absent = db.session.info.get(ABSENT, ())  # ids the push already looked up and did not find (push._preload)
     record = None if (entity.model, record_id) in absent else db.session.get(entity.model, record_id)
-    if record is not None and ctx.user.role not in entity.writers:  # a creator: new records only
-        raise Rejection("forbidden", _("You do not have permission to do this."))
     if record is not None and record.store_id != ctx.store_id:
         raise Rejection("not_found", _("This record does not exist."))
+    if record is not None and ctx.user.role not in entity.writers:  # a creator: new records only
+        raise Rejection("forbidden", _("You do not have permission to do this."))
     if record is not None and getattr(record, "sealed", False):
         raise Rejection("immutable", _("This record is signed and can no longer be changed."))
-    if record is not None and entity.append_only:
+    if record is not None and entity.append_only and not (put and _same(record, args.get("set"))):
         raise Rejection("immutable", _("This record is part of a history and is kept as it was recorded."))
     _check_author(ctx, entity, args)
     return entity, record_id, record
+
+
+def _same(record, values: object) -> bool:
+    """Whether a put's `values` are what `record` already holds (it changes nothing: a history may be sent again)."""
+    return isinstance(values, dict) and all(
+        name in record.SYNC_FIELDS and getattr(record, name) == value for name, value in values.items()
+    )
 
 
 def _check_author(ctx: Context, entity: EntityType, args: dict) -> None:
@@ -185,7 +192,7 @@ def tombstone_state(record) -> FieldState | None:
 
 def put(ctx: Context, args: dict) -> list[str]:
     """Create the record, or change the fields in `set` (SYNC_PROTOCOL.md, Push)."""
-    entity, record_id, record = _target(ctx, args)
+    entity, record_id, record = _target(ctx, args, put=True)
     incoming, base = args.get("set"), _base(args)
     if not isinstance(incoming, dict):
         raise Rejection("invalid", _("The change is not of the protocol's shape."), {"set": [_("Must be an object.")]})

@@ -22,18 +22,20 @@ def check_customer(values: dict, store_id: int, _current: dict | None = None) ->
     return {}
 
 
-def check_grade_change(values: dict, store_id: int, _current: dict | None = None) -> dict[str, list[str]]:
+def check_grade_change(values: dict, store_id: int, current: dict | None = None) -> dict[str, list[str]]:
     """A change that follows a needs analysis names one of the same customer; the name of who made it is that
-    user's (the registry already refuses any user but the writer)."""
+    user's (the registry already refuses any user but the writer). A field the put does not send is read from
+    `current`, the stored record."""
     problems: dict[str, list[str]] = {}
-    needs_id = values.get("needs_analysis_id")
-    if needs_id:
-        needs = store_record(NeedsAnalysis, needs_id, store_id)
-        if needs is None or needs.customer_id != values.get("customer_id"):
+    known = {**(current or {}), **values}
+    if values.get("needs_analysis_id") or (values.get("customer_id") and known.get("needs_analysis_id")):
+        needs = store_record(NeedsAnalysis, known["needs_analysis_id"], store_id)
+        if needs is None or needs.customer_id != known.get("customer_id"):
             problems["needs_analysis_id"] = [_("Choose a needs analysis of this customer.")]
-    author = store_record(User, values.get("changed_by"), store_id)
-    if values.get("changed_by_name") and (author is None or values["changed_by_name"] != author.display_name):
-        problems["changed_by_name"] = [_("Not the name of the person who made the change.")]
+    if values.get("changed_by_name"):
+        author = store_record(User, known.get("changed_by"), store_id)
+        if author is None or values["changed_by_name"] != author.display_name:
+            problems["changed_by_name"] = [_("Not the name of the person who made the change.")]
     return problems
 
 

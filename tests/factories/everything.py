@@ -67,6 +67,7 @@ def build(app, client, lot: Lot) -> Everything:
     """Fill the lot's store with a record of every entity (see the module's docstring)."""
     with app.app_context():
         made = _office_made(lot)
+        manager_id = made["manager"].id
         manager = tablet_for(client, made.pop("manager"))
         consultant2 = tablet_for(client, db.session.get(User, lot.consultant_id))
         db.session.remove()
@@ -112,11 +113,17 @@ def build(app, client, lot: Lot) -> Everything:
     consultant2.push(consultant2.put("customer", ids["customer"], {"phone": "13700137002"}, {"phone": seen}))
     rejected = consultant.push(consultant.put("customer", str(uuid.uuid4()), {"name": "拒绝", "phone": "12"}))
     assert rejected["results"][0]["outcome"] == "rejected"
+    # a grade change (in the manager's name: a record names its author, and only the author may send it again)
+    change = str(uuid.uuid4())
+    grade = {"customer_id": ids["customer"], "from_grade": "A", "to_grade": "H", "reason": "needs_analysis"}
+    grade |= {"needs_analysis_id": ids["needs"], "changed_by": manager_id, "changed_at": now_iso()}
+    world.push_ok(manager, "grade_change", change, grade)
     world.records = {
         "customer": ids["customer"],
         "delivery": ids["delivery"],
         "follow_up": ids["follow_up"],
         "needs_analysis": ids["needs"],
+        "grade_change": change,
         "walkaround": ids["walkaround"],
         "test_drive": ids["drive"],
         "test_drive_log": log_id,

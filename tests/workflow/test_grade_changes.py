@@ -86,7 +86,8 @@ def test_a_grade_change_is_its_own_record_and_every_tablet_pulls_it(world, file)
 
 def test_a_grade_change_is_never_changed_or_deleted_once_recorded(app, world, file):
     """Append-only: a put that changes a recorded grade change and a delete of it are refused as `immutable`,
-    recorded, and the queue goes on; the database itself refuses an update of its content."""
+    recorded, and the queue goes on (the same values sent again change nothing and are applied); the database
+    itself refuses an update of its content."""
     tablet = world.tablet("a1")
     change_id = str(uuid.uuid4())
     first = tablet.push(tablet.put("grade_change", change_id, change(file["customer"], world.ids["a1"])))
@@ -94,9 +95,10 @@ def test_a_grade_change_is_never_changed_or_deleted_once_recorded(app, world, fi
     answer = tablet.push(
         tablet.put("grade_change", change_id, {"to_grade": "A"}),
         tablet.mutation("delete", {"entity": "grade_change", "id": change_id}),
+        tablet.put("grade_change", change_id, {"to_grade": "H"}),  # sent again as it is: changes nothing
         tablet.put("customer", file["customer"], {"grade": "H"}, base=grade_base(tablet, file)),
     )
-    assert outcomes(answer) == ["rejected", "rejected", "applied"], answer
+    assert outcomes(answer) == ["rejected", "rejected", "applied", "applied"], answer
     assert {r["error"]["code"] for r in answer["results"][:2]} == {"immutable"}
     stored = read(app, lambda: (lambda r: (r.to_grade, r.deleted))(db.session.get(GradeChange, change_id)))
     assert stored == ("H", False)
