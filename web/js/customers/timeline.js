@@ -109,7 +109,7 @@ const KINDS = [
       .filter((f) => f.customer_id === ctx.customer.id),
     // A follow-up still to make sits where it was planned (its due date is shown), not in the future.
     entry: (f) => ({ id: f.id, at: f.done_at || madeAt(f), title: t('Follow-up after the handover'),
-      state: f.done_at ? ['ready', t('Done')] : ['pending', t('Due %(date)s', { date: entryTime(f.due_date) })],
+      state: f.done_at ? ['ready', t('Done')] : ['pending', t('Call by %(date)s', { date: entryTime(f.due_date) })],
       detail: f.result || f.notes || '' }),
   },
   {

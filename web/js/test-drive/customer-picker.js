@@ -103,7 +103,7 @@ export function customerPicker(session, customers, choice, onChange = () => {}) 
       mount(element, h('div', { class: 'picker-chosen', 'data-testid': 'drive-customer-chosen' },
         h('span', { class: 'customer-main' }, customerText(customer)),
         h('button', { type: 'button', class: 'button secondary', 'data-testid': 'drive-customer-change',
-          onclick: () => pick(null) }, t('Change'))), walkIn);
+          onclick: () => pick(null) }, t('Choose another'))), walkIn);
       return;
     }
     search.value = query;
