@@ -178,6 +178,7 @@ def test_the_customer_file_is_one_timeline_offline_on_the_tablet_and_in_the_offi
     pdf = office_page.locator(f"#timeline [data-id='{ids['delivery']}'] [data-testid=timeline-pdf]")
     response = office_page.request.get(pdf.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF-")
-    conflict = office_page.locator(f"#timeline [data-id='{ids['conflict']}'] [data-testid=timeline-link]")
-    expect(conflict).to_have_attribute("href", re.compile(r"/office/conflicts"))
+    conflict = office_page.locator(f"#timeline [data-id='{ids['conflict']}']")
+    expect(conflict).to_contain_text(f"{office_text('Mobile')}: 139****0003")  # its own label; masked, as lists are
+    expect(conflict.get_by_test_id("timeline-link")).to_have_attribute("href", re.compile(r"/office/conflicts"))
     screenshot(office_page, "office-customer-timeline")

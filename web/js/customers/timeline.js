@@ -10,6 +10,7 @@
 
 import { readRecords } from '../core/db.js';
 import { h, mount } from '../core/dom.js';
+import { entityLabel, fieldLabel } from '../core/field-labels.js';
 import { madeAt } from '../core/format.js';
 import { languageTag, t } from '../core/i18n.js';
 import { entityView, live, userDb } from '../core/record-store.js';
@@ -22,7 +23,7 @@ import { coverageLabel } from '../walkaround/summary.js';
 import { listWalkarounds, loadPresentations } from '../walkaround/store.js';
 import { timelineLabel } from './needs-rules.js';
 import { needsOf } from './needs-store.js';
-import { fieldLabel, gradeLabel, gradeReasonLabel } from './rules.js';
+import { gradeLabel, gradeReasonLabel } from './rules.js';
 import { gradeChangesOf } from './store.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -125,7 +126,8 @@ const KINDS = [
     load: async (ctx) => live(await readRecords(ctx.db, 'conflict/')).filter((c) => ctx.ids.has(c.record_id)),
     entry: (c) => ({ id: c.id, at: c.created_at, title: t('Conflicting changes'),
       state: c.state === 'open' ? ['failed', t('Waiting for the office')] : ['ready', t('Settled')],
-      detail: `${c.entity === 'customer' ? fieldLabel(c.field) : c.field}: ${shown(c.applied_value)} · `
+      detail: `${c.entity === 'customer' ? '' : `${entityLabel(c.entity)} · `}${fieldLabel(c.entity, c.field)}: `
+        + `${shown(c.applied_value)} · `
         + t('Replaced: %(value)s, by %(user)s', { value: shown(c.overwritten_value),
           user: (c.overwritten_by && c.overwritten_by.user) || '?' }) }),
   },
