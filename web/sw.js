@@ -4,7 +4,7 @@
 // available" and only the person's "Reload" sends SKIP_WAITING (web/js/core/sw-bridge.js). Bump VERSION with every
 // release (it equals the package version; a test checks both, and that every PRECACHE path exists).
 
-const VERSION = '0.4.1';
+const VERSION = '0.5.0';
 const STATIC_PREFIX = 'showroom-static-';
 const RUNTIME_PREFIX = 'showroom-runtime-';
 const STATIC_CACHE = `${STATIC_PREFIX}${VERSION}`;
