@@ -87,7 +87,7 @@ def test_two_tablets_converge_and_the_conflict_stays_visible(new_tablet, office_
     edit_customer(a, customer_id, phone="13611111111", notes="A: 周六上午来试驾")
     edit_customer(b, customer_id, phone="13622222222", grade="A")
     expect(a.locator("#badge")).to_have_attribute("data-pending", "1")
-    expect(b.locator("#badge")).to_have_attribute("data-pending", "1")
+    expect(b.locator("#badge")).to_have_attribute("data-pending", "2")  # the customer, and its grade change kept
     expect(b.get_by_test_id("customer-phone")).to_have_text("13622222222")  # optimistic, from the outbox
 
     context_a.set_offline(False)
@@ -99,6 +99,12 @@ def test_two_tablets_converge_and_the_conflict_stays_visible(new_tablet, office_
 
     server = server_record(live_server, f"customer/{customer_id}")
     assert (server["phone"], server["notes"], server["grade"]) == ("13622222222", "A: 周六上午来试驾", "A")
+    changes = [
+        v
+        for k, v in live_server.pull_all("manager").items()
+        if k.startswith("grade_change/") and v["customer_id"] == customer_id
+    ]
+    assert [c["to_grade"] for c in changes] == ["A"]  # B's grade change arrived as a record of its own
     for page in (a, b):
         page.goto(f"/tablet/#/customers/{customer_id}")
         expect(page.get_by_test_id("customer-phone")).to_have_text("13622222222")
