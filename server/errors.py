@@ -46,6 +46,16 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def unavailable() -> ApiError:
+    """The 503 of a transient database failure: the client resends the same ids."""
+    return ApiError(
+        503,
+        _("The server is busy. Your changes are safe on the tablet and will be sent again."),
+        code="unavailable",
+        headers={"Retry-After": "2"},
+    )
+
+
 def wants_json() -> bool:
     """JSON for the API and for clients that prefer it; HTML for browsers."""
     if request.path.startswith("/api/"):
@@ -73,7 +83,6 @@ def messages() -> dict[int, str]:
         413: _("The upload is too large."),
         429: _("Too many attempts. Please wait and try again."),
         500: _("Something went wrong on the server."),
-        503: _("The server is busy. Your changes are safe on the tablet and will be sent again."),
     }
 
 
@@ -93,10 +102,7 @@ def init_app(app: Flask) -> None:
         lookup before a push, an office page): 503 with Retry-After, so a tablet keeps its queue and resends."""
         db.session.rollback()
         current_app.logger.warning("database unavailable: %s", exc.orig)
-        response, status = error_response(503, messages()[503], "unavailable")
-        if not isinstance(response, str):
-            response.headers["Retry-After"] = "2"
-        return response, status
+        return handle_api_error(unavailable())
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

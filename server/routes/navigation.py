@@ -25,7 +25,7 @@ class Page:
     match: tuple[str, ...] = ()
 
     def is_current(self, endpoint: str) -> bool:
-        return endpoint == self.endpoint or endpoint.startswith(self.match or (self.endpoint,))
+        return endpoint.startswith(self.match or (self.endpoint,))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..database import write_transaction
-from ..errors import ApiError
+from ..errors import ApiError, unavailable
 from ..extensions import db
 from ..models import ClientGroup, Store, SyncClient, User
 
@@ -21,16 +21,6 @@ def lock_store(store_id: int) -> None:
     database's; PostgreSQL: the store row), so everything the push reads — its clients' lastMutationIDs, the
     records — is read after any concurrent push of the store has committed."""
     db.session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
-
-
-def unavailable() -> ApiError:
-    """The 503 of a transient database failure: the client resends the same ids."""
-    return ApiError(
-        503,
-        _("The server is busy. Your changes are safe on the tablet and will be sent again."),
-        code="unavailable",
-        headers={"Retry-After": "2"},
-    )
 
 
 def bind_group(group_id: str, user: User) -> ClientGroup:
