@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from .accessibility import HTML_LANG, Gate
 from .conftest import save_screenshot, sign_in_tablet, sync_now
-from .testdrive_steps import available_plate, draw_signature, fill_gauges, fill_licence, sign_agreement, start_drive
+from .testdrive_steps import draw_signature, fill_gauges, fill_licence, open_test_drives, sign_agreement, start_drive
 
 
 def go(page, hash_: str, ready) -> str:
@@ -190,12 +190,12 @@ def _handover(gate: Gate, page, language: str, pick: int, customer_id: str) -> s
     return delivery_id
 
 
-def escort_gate(gate: Gate, page, language: str, pick: int) -> str:
-    """Walk a test drive from the fleet to the sealed log; returns the drive id."""
+def escort_gate(gate: Gate, page, language: str, pick: int, plate: str) -> str:
+    """Walk a test drive with car `plate` from the fleet to the sealed log; returns the drive id."""
     sign_in_tablet(page, "escort")
     tablet_language(page, language)
     gate.check(page, "#/home", "escort's home")
-    plate = available_plate(page, pick)
+    open_test_drives(page)
     gate.check(page, "#/test-drive", "fleet and drives")
     page.get_by_test_id("drive-walk-in").click()
     page.get_by_test_id("walk-in-save").click()

@@ -374,6 +374,15 @@ def tablet_page(tablet_context):
 
 
 @pytest.fixture
+def fleet_car(browser, live_server) -> str:
+    """The plate of a car of this test's own, added to the fleet in the office before the test's tablets sign in:
+    a test that takes a car out never depends on which earlier tests left the demo's cars out."""
+    from .live_data import make_fleet_car
+
+    return make_fleet_car(browser, live_server)
+
+
+@pytest.fixture
 def new_tablet(browser, live_server):
     """`new_tablet()` → (context, page): another tablet profile like `tablet_context`, watched for script problems
     like `tablet_page`; all closed (and checked) after the test."""
@@ -403,8 +412,26 @@ def sign_in_tablet(page, username: str = "consultant", password: str = DEMO_PASS
     page.locator("#password").fill(password)
     page.locator("form button[type=submit]").click()
     page.locator("#greeting").wait_for()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_controlled(page)
     wait_synced(page)
+
+
+SW_STATE = """async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  if (!r) return 'no registration';
+  const s = (w) => (w ? w.state : '-');
+  return `installing ${s(r.installing)}, waiting ${s(r.waiting)}, active ${s(r.active)}`;
+}"""
+
+
+def wait_controlled(page) -> None:
+    """Wait until the service worker controls the page; if it does not, say where its registration stands."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    except PlaywrightTimeout:
+        raise AssertionError(f"no service worker controls the page: {page.evaluate(SW_STATE)}") from None
 
 
 def wait_synced(page) -> None:

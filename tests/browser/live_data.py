@@ -1,9 +1,20 @@
-"""Records made straight through the live server's API, as tablets push them (not a test module): a customer, a
-conflict between two consultants, a refused change. Used where a browser test needs them to exist first."""
+"""Records made straight through the live server, as tablets push them or as the office saves them (not a test
+module): a customer, a conflict between two consultants, a refused change, a fleet car of the test's own. Used
+where a browser test needs them to exist first."""
 
 from __future__ import annotations
 
+import html
+import random
+import re
 import uuid
+from datetime import date, timedelta
+
+from .conftest import DEMO_PASSWORD
+
+#: How the plates of the cars tests add begin (the demo's are 沪A·D…).
+TEST_CAR_PREFIX = "沪A·T"
+VIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"  # a VIN has no I, O or Q
 
 
 def push(live_server, token: str, *mutations: dict) -> list[dict]:
@@ -65,3 +76,45 @@ def make_rejection(live_server) -> None:
     token = live_server.sign_in("consultant")["token"]
     [result] = push(live_server, token, put("customer", str(uuid.uuid4()), {"name": "拒绝示例", "phone": "12"}))
     assert result["outcome"] == "rejected", result
+
+
+def _csrf(page_html: str) -> str:
+    return html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1))
+
+
+def make_fleet_car(browser, live_server) -> str:
+    """A car of the test's own added to the test-drive fleet by the manager in the office (available, insured for
+    a year); returns its plate. Tests that take a car out use one, so they never depend on which earlier tests on
+    the same server left the demo's cars out."""
+    plate = f"{TEST_CAR_PREFIX}{uuid.uuid4().hex[:4].upper()}试"
+    vin = "".join(random.choice(VIN_LETTERS) for _ in range(17))  # noqa: S311 (a test's VIN, not a secret)
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        office = context.request
+        login = office.get("/login")
+        signed_in = office.post(
+            "/login",
+            form={"csrf_token": _csrf(login.text()), "username": "manager", "password": DEMO_PASSWORD},
+        )
+        assert signed_in.ok, signed_in.status
+        fleet = office.get("/office/fleet").text()
+        trims = re.search(r'name="trim_id"[^>]*>(.*?)</select>', fleet, re.S).group(1)
+        trim_id = re.findall(r'<option value="([^"]+)"', trims)[0]  # the first trim (after the empty choice)
+        added = office.post(
+            "/office/fleet",
+            form={
+                "csrf_token": _csrf(fleet),
+                "plate": plate,
+                "vin": vin,
+                "trim_id": trim_id,
+                "transmission": "automatic",
+                "energy": "fuel",
+                "status": "available",
+                "odometer_km": "1200",
+                "insurance_until": (date.today() + timedelta(days=365)).isoformat(),
+            },
+        )
+        assert added.ok and plate in added.text(), added.status
+    finally:
+        context.close()
+    return plate

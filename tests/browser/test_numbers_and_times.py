@@ -17,7 +17,7 @@ from .conftest import sign_in_tablet, sync_now
 from .test_handover import go_offline_and_start
 from .test_office import sign_in as office_sign_in
 from .test_tablet import text
-from .testdrive_steps import available_plate, fill_gauges, fill_licence, sign_agreement, start_drive
+from .testdrive_steps import available_demo_plate, fill_gauges, fill_licence, sign_agreement, start_drive
 
 pytestmark = pytest.mark.browser
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the demo store's time zone (STORE_TIMEZONE) and the tablets'
@@ -87,7 +87,7 @@ def test_a_drive_cannot_start_below_the_cars_last_reading_and_the_office_shows_o
     odometer for that car (the vehicles page showed the reading the car had before any drive)."""
     page = tablet_page
     sign_in_tablet(page, "escort")
-    plate = available_plate(page)
+    plate = available_demo_plate(page)
     tablet_context.set_offline(True)
     start_drive(page, plate=plate)
     fill_licence(page)
@@ -158,14 +158,14 @@ def test_a_customer_made_offline_keeps_the_tablets_time_after_the_sync(
 
 
 def test_a_drive_keeps_the_tablets_times_and_the_office_shows_them_in_store_time(
-    tablet_page, tablet_context, office_page, screenshot
+    tablet_page, tablet_context, office_page, fleet_car, screenshot
 ):
     """On the tablet's clock: checked at 14:18, out at 14:28; the return screen stays open during the drive, and
     the car is back at 14:58 — the return time is the tap's, not the minute the screen was drawn (drives of 0
     minutes). The feedback step and the office's list of today's drives show 14:18, 14:28 and 14:58."""
     page = tablet_page
     sign_in_tablet(page, "escort2")
-    plate = available_plate(page)
+    plate = fleet_car
     out = _yesterday_at(14, 28)
     tablet_context.set_offline(True)
     page.clock.set_system_time(out - timedelta(minutes=10))

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
-    tablet_page, tablet_context, live_server, screenshot, tmp_path
+    tablet_page, tablet_context, live_server, fleet_car, screenshot, tmp_path
 ):
     """Offline from eligibility to the signed log, with a reload in the middle of the drive that loses nothing and
     comes back to the same step. The licence number is kept only masked (never in IndexedDB or the outbox). Back
@@ -52,7 +52,7 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
     photo.write_bytes(solid_png(96, 64, (40, 40, 200)))
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
-    drive_id = start_drive(page)
+    drive_id = start_drive(page, plate=fleet_car)
     screenshot(page, "test-drive-eligibility")
 
     fill_licence(page)
@@ -180,7 +180,7 @@ def test_a_whole_drive_offline_is_sealed_and_its_pdf_verifies(
 
 
 def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
-    tablet_page, tablet_context, live_server, office_page, screenshot
+    tablet_page, tablet_context, live_server, office_page, fleet_car, screenshot
 ):
     """A driver still in the probation period is refused, offline: each failing rule is shown at its field, the
     refusal is recorded with its reason codes and a masked number, the drive shows as refused after a reload, and
@@ -188,7 +188,7 @@ def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
     page = tablet_page
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
-    drive_id = start_drive(page, customer=2)
+    drive_id = start_drive(page, plate=fleet_car, customer=2)
     recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 60 * 86400))  # two months ago
     fill_licence(page, number="34052419800101001X", cls="C2", first_issued=recent)
     page.get_by_test_id("check-eligibility").click()
@@ -237,7 +237,7 @@ def test_a_refusal_offline_is_recorded_with_its_reasons_and_synced(
 
 
 def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wrong(
-    tablet_page, tablet_context, screenshot
+    tablet_page, tablet_context, fleet_car, screenshot
 ):
     """Garbage in the forms: a first-issued date in the future, a licence valid only before it was issued, a
     mistyped licence number, letters in the odometer, a return odometer below the start and a return before the
@@ -247,7 +247,7 @@ def test_bad_dates_numbers_and_odometers_show_field_errors_and_store_nothing_wro
     page = tablet_page
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
-    start_drive(page, customer=3)
+    start_drive(page, plate=fleet_car, customer=3)
     fill_licence(page, number="110105194912310021", valid_to="2020-01-01", first_issued="2099-05-01")
     page.get_by_test_id("check-eligibility").click()
     expect(page.get_by_test_id("error-licence_first_issued")).to_be_visible()

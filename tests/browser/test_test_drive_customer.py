@@ -84,7 +84,7 @@ def test_the_escort_finds_the_customer_by_name_or_mobile_and_adds_a_walk_in_offl
 
 
 def test_the_licence_number_stays_in_memory_when_the_escort_leaves_the_eligibility_step(
-    tablet_page, tablet_context, screenshot
+    tablet_page, tablet_context, fleet_car, screenshot
 ):
     """The escort types the licence number, goes back to the list and opens the drive again: the number is still
     in its field (masked below it), with no retyping. It is in no IndexedDB store; after a reload (the app opened
@@ -92,7 +92,7 @@ def test_the_licence_number_stays_in_memory_when_the_escort_leaves_the_eligibili
     page = tablet_page
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
-    drive_id = start_drive(page, customer=3)
+    drive_id = start_drive(page, plate=fleet_car, customer=3)
     fill_licence(page)
     expect(page.get_by_test_id("licence-masked")).to_contain_text(MASKED)
     open_test_drives(page)
@@ -107,7 +107,7 @@ def test_the_licence_number_stays_in_memory_when_the_escort_leaves_the_eligibili
     expect(page.get_by_test_id("input-licence_number")).to_have_value("")
 
 
-def test_the_kinds_of_drive_read_unambiguously(tablet_page, tablet_context, live_server, screenshot):
+def test_the_kinds_of_drive_read_unambiguously(tablet_page, tablet_context, live_server, fleet_car, screenshot):
     """The three kinds are three buttons whose words differ from each other and from the feature's own name
     (试乘试驾), so "试驾" can no longer be read as "both"; the chosen kind is the one the drive records and shows."""
     page = tablet_page
@@ -131,7 +131,7 @@ def test_the_kinds_of_drive_read_unambiguously(tablet_page, tablet_context, live
     expect(page.locator("#drive-kind [data-kind=drive]")).to_have_attribute("aria-checked", "true")
     screenshot(page, "test-drive-kinds")
     before = len(page.evaluate(OUTBOX))
-    start_drive(page, customer=4, keep_form=True)
+    start_drive(page, plate=fleet_car, customer=4, keep_form=True)
     drive = next(m["args"] for m in page.evaluate(OUTBOX)[before:] if m["args"]["entity"] == "test_drive")
     assert drive["set"]["kind"] == "drive"
     expect(page.locator(".handover-vehicle")).to_contain_text(labels["drive"])

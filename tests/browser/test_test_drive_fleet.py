@@ -17,7 +17,6 @@ from .conftest import sign_in_tablet, sync_now
 from .testdrive_steps import (
     MASKED,
     REJECTIONS,
-    available_plate,
     choose_customer,
     drive_to_start,
     fill_licence,
@@ -28,12 +27,12 @@ from .testdrive_steps import (
 pytestmark = pytest.mark.browser
 
 
-def test_a_car_out_with_one_escort_cannot_be_taken_by_another(tablet_page, new_tablet, screenshot):
+def test_a_car_out_with_one_escort_cannot_be_taken_by_another(tablet_page, new_tablet, fleet_car, screenshot):
     """Online: once 陈刚 has a car out, 黄磊's tablet shows it out with his name, and choosing it answers with
     that message instead of starting a drive."""
     first = tablet_page
     sign_in_tablet(first, "escort")
-    plate = available_plate(first)
+    plate = fleet_car
     drive_to_start(first, plate, customer=4)
     assert sync_now(first)["ok"]
 
@@ -53,7 +52,7 @@ def test_a_car_out_with_one_escort_cannot_be_taken_by_another(tablet_page, new_t
 
 
 def test_the_same_car_taken_offline_by_two_escorts_is_a_conflict_both_see(
-    tablet_page, tablet_context, new_tablet, live_server, screenshot
+    tablet_page, tablet_context, new_tablet, live_server, fleet_car, screenshot
 ):
     """Offline, two escorts take the same available car. After both sync, the server keeps both drives and one
     conflict on the car; each tablet shows it on its drive screen, naming the other escort, and in its sync
@@ -62,7 +61,7 @@ def test_the_same_car_taken_offline_by_two_escorts_is_a_conflict_both_see(
     sign_in_tablet(first, "escort")
     second_context, second = new_tablet()
     sign_in_tablet(second, "escort2")
-    plate = available_plate(first)
+    plate = fleet_car
     tablet_context.set_offline(True)
     second_context.set_offline(True)
     first_id = drive_to_start(first, plate, customer=6)
@@ -100,7 +99,9 @@ def assert_masked(page) -> None:
     assert not ID_NUMBER.search(text), ID_NUMBER.search(text)
 
 
-def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet_page, tablet_context, screenshot):
+def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(
+    tablet_page, tablet_context, fleet_car, screenshot
+):
     """The customer picker's results show phones as 138****8000; the licence number typed for the check is shown back
     only masked, and the refused drive, the list and the sealed view never show either number in full."""
     page = tablet_page
@@ -110,7 +111,7 @@ def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet
     options = page.get_by_test_id("drive-customer-option").all_inner_texts()
     assert any(re.search(r"1\d\d\*{4}\d{4}", o) for o in options), options
     assert_masked(page)
-    start_drive(page, customer=8)
+    start_drive(page, plate=fleet_car, customer=8)
     recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400))
     fill_licence(page, cls="C2", first_issued=recent)  # in the probation period: refused
     assert_masked(page)
@@ -126,7 +127,7 @@ def test_phones_and_licence_numbers_are_masked_on_every_test_drive_screen(tablet
     assert_masked(page)
 
 
-def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_context, tmp_path):
+def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_context, fleet_car, tmp_path):
     """The camera for the licence appears only once the separate consent is ticked; unticking drops the photo;
     with consent the photo goes out as one `licence_photo` record with consent, accepted by the server, after
     which the tablet no longer keeps its copy."""
@@ -135,7 +136,7 @@ def test_a_licence_photo_is_kept_only_after_its_own_consent(tablet_page, tablet_
     photo.write_bytes(solid_png(120, 80, (20, 120, 60)))
     sign_in_tablet(page, "escort")
     tablet_context.set_offline(True)
-    start_drive(page, customer=9)
+    start_drive(page, plate=fleet_car, customer=9)
     fill_licence(page)
     expect(page.get_by_test_id("licence-photo-input")).to_have_count(0)
     page.get_by_test_id("photo-consent").check()

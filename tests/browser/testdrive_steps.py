@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from .live_data import TEST_CAR_PREFIX
 from .test_handover import draw_signature as draw_strokes
 
 LICENCE = "11010519491231002X"  # domain.md §8.3 test vector: valid, born 1949-12-31
@@ -41,18 +42,14 @@ def choose_customer(page, customer: int) -> dict:
     return wanted
 
 
-def start_drive(page, *, plate: str | None = None, customer: int = 1, keep_form: bool = False) -> str:
-    """Start a drive for the `customer`-th customer of the tablet's list with an available car (or `plate`); returns
-    its id. `keep_form`: on the test-drive list already, with choices made there (the kind) kept."""
+def start_drive(page, *, plate: str, customer: int = 1, keep_form: bool = False) -> str:
+    """Start a drive for the `customer`-th customer of the tablet's list with car `plate` (the test's own, from the
+    `fleet_car` fixture, or a demo car); returns its id. `keep_form`: on the test-drive list already, with choices
+    made there (the kind) kept."""
     if not keep_form:
         open_test_drives(page)
     choose_customer(page, customer)
-    car = (
-        page.locator(f"[data-testid=fleet-car][data-plate='{plate}']")
-        if plate
-        else page.locator("[data-testid=fleet-car][data-status=available]").first
-    )
-    car.click()
+    page.locator(f"[data-testid=fleet-car][data-plate='{plate}']").click()
     page.get_by_test_id("drive-start").click()
     expect(page).to_have_url(re.compile(r"#/test-drive/[0-9a-f-]{36}/eligibility$"))
     return page.url.split("#/test-drive/")[1].split("/")[0]
@@ -109,7 +106,9 @@ def drive_to_start(page, plate: str, customer: int) -> str:
     return drive_id
 
 
-def available_plate(page, nth: int = 0) -> str:
-    """The plate of the `nth` available car in the fleet list."""
+def available_demo_plate(page) -> str:
+    """The plate of an available car of the demo's fleet (one with a stock vehicle behind it, which the cars the
+    tests add in the office do not have)."""
     open_test_drives(page)
-    return page.locator("[data-testid=fleet-car][data-status=available]").nth(nth).get_attribute("data-plate")
+    car = page.locator(f"[data-testid=fleet-car][data-status=available]:not([data-plate^='{TEST_CAR_PREFIX}'])")
+    return car.first.get_attribute("data-plate")
