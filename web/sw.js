@@ -43,6 +43,7 @@ const PRECACHE = [
   '/static/js/core/status.js',
   '/static/js/core/sw-bridge.js',
   '/static/js/core/sync.js',
+  '/static/js/customers/attribution.js',
   '/static/js/customers/form.js',
   '/static/js/customers/grading.js',
   '/static/js/customers/needs-form.js',

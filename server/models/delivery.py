@@ -127,7 +127,7 @@ class FollowUp(SyncMixin, db.Model):
     """A follow-up call the consultant owes a customer (e.g. 1, 3, 7 and 30 days after handover)."""
 
     __tablename__ = "follow_up"
-    SYNC_FIELDS = ("customer_id", "owner_id", "kind", "source_id", "due_date", "done_at", "result", "notes")
+    SYNC_FIELDS = ("customer_id", "owner_id", "kind", "source_id", "due_date", "done_at", "method", "result", "notes")
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -135,5 +135,8 @@ class FollowUp(SyncMixin, db.Model):
     source_id: Mapped[str | None] = mapped_column(String(36))
     due_date: Mapped[str] = mapped_column(String(10))
     done_at: Mapped[str | None] = mapped_column(String(40))
+    #: how the customer was contacted (vocabularies/visits.py FOLLOW_UP_METHODS); a reached phone call keeps the
+    #: customer with its owner under the attribution rule
+    method: Mapped[str] = mapped_column(String(16), default="")
     result: Mapped[str] = mapped_column(String(32), default="")
     notes: Mapped[str] = mapped_column(Text, default="")

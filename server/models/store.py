@@ -29,6 +29,10 @@ class Store(db.Model):
     follow_up_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 3, 7, 30])
     #: An office session ends after this many minutes without a request (set by the admin on the users page).
     office_idle_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    #: The sales policy the manager sets (a period): a customer received by several consultants in it chooses one
+    #: (the attribution rule, workflow/attribution.py). None: no policy.
+    sales_policy_starts: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sales_policy_ends: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def to_public(self) -> dict:

@@ -250,7 +250,10 @@ def write(ctx: Context, entity: EntityType, record, merge: Merge) -> list[str]:
         record.version = ctx.version
     if merge.conflicts:
         db.session.flush()  # `keep_conflict` reads the log, which must hold this push's earlier mutations
-    return [keep_conflict(ctx, entity, record.id, draft) for draft in merge.conflicts]
+    kept = [keep_conflict(ctx, entity, record.id, draft) for draft in merge.conflicts]
+    if entity.after_write is not None and not record.deleted:
+        entity.after_write(ctx, record)
+    return kept
 
 
 def keep_conflict(ctx: Context, entity: EntityType, record_id: str, draft: ConflictDraft) -> str:

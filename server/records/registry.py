@@ -45,6 +45,9 @@ class EntityType:
     #: reference field → the models it may name; `put` refuses a value that is not a record of the writer's
     #: store (tests/sync/test_references.py fails for a writable entity with an `*_id` field not listed here)
     refs: dict[str, tuple[type, ...]] = field(default_factory=dict, compare=False)
+    #: (context, record) → None, run after each write of a record (tablet or office) that leaves it not deleted, in
+    #: the same transaction and at the same store version: a rule that moves other records (a visit's attribution)
+    after_write: Callable | None = field(default=None, compare=False)
     extra: dict = field(default_factory=dict, compare=False)
 
     @cached_property

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..vocabularies.customers import LEAD_SOURCES
 from ..vocabularies.grades import GRADE_CHANGE_REASONS, GRADES
-from .fields import REQUIRED, Trimmed, choice, text
-from .walkaround import MOMENT
+from ..vocabularies.visits import OWNERSHIP_REASONS, VISIT_KINDS, VISIT_OUTCOMES, VISIT_PURPOSES
+from .fields import REQUIRED, Moment, Trimmed, choice, integer, text
+from .walkaround import MOMENT, choices
 
 MOBILE = r"^(1[3-9]\d{9})?$"  # domain.md §8.4; empty when the customer left no number
 
@@ -68,3 +70,62 @@ class GradeChangeSchema(Trimmed, Schema):
             raise ValidationError(_l("The new grade is the same as the old one."), "to_grade")
         if data.get("reason") == "needs_analysis" and not data.get("needs_analysis_id"):
             raise ValidationError(_l("Name the needs analysis the change follows."), "needs_analysis_id")
+
+
+def _user_id(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, error_messages=REQUIRED, **kwargs)
+
+
+def moment_of(text: str | None) -> datetime | None:
+    """A device time as an aware datetime (None for None or a time that does not exist, e.g. 30 February)."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
+class VisitSchema(Trimmed, Schema):
+    """One visit or phone-in of the traffic log (domain.md §5.4), as reception or a consultant logs it."""
+
+    customer_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
+    consultant_id = _user_id(required=True)
+    requested_consultant_id = _user_id(allow_none=True, load_default=None)
+    invited_by_id = _user_id(allow_none=True, load_default=None)
+    arrived_at = Moment(required=True, validate=MOMENT, error_messages=REQUIRED)
+    left_at = Moment(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
+    kind = choice(VISIT_KINDS, load_default="walk_in")
+    first_visit = fields.Boolean(load_default=True, truthy={True}, falsy={False}, error_messages=REQUIRED)
+    party_size = integer(1, 30, load_default=1)
+    purpose = choice(VISIT_PURPOSES, load_default="new_car")
+    channel = choice(LEAD_SOURCES, load_default="walk_in")
+    sub_channel = text(60, required=False, load_default="")
+    series_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
+    trim_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
+    colour_id = fields.String(allow_none=True, load_default=None, error_messages=REQUIRED)
+    competitors = text(200, required=False, load_default="")
+    outcomes = choices(VISIT_OUTCOMES, len(VISIT_OUTCOMES))
+    notes = text(2000, required=False, load_default="")
+    recorded_by = _user_id(required=True)
+
+    @validates_schema
+    def _times(self, data, **_kw):
+        arrived, left = data.get("arrived_at"), data.get("left_at")
+        if arrived is not None and moment_of(arrived) is None:
+            raise ValidationError(_l("Use a date and time like 2026-11-29T10:14:07+08:00."), "arrived_at")
+        if left is not None and moment_of(left) is None:
+            raise ValidationError(_l("Use a date and time like 2026-11-29T10:14:07+08:00."), "left_at")
+        if arrived and left and moment_of(arrived) and moment_of(left) and moment_of(left) < moment_of(arrived):
+            raise ValidationError(_l("The visitor cannot leave before arriving."), "left_at")
+
+
+class OwnershipChangeSchema(Schema):
+    """A change of a customer's owner, as tablets and the office see it (written by the server only)."""
+
+    customer_id = fields.String()
+    from_id = fields.Integer(allow_none=True)
+    to_id = fields.Integer()
+    reason = choice(OWNERSHIP_REASONS)
+    at = fields.String()
+    visit_id = fields.String(allow_none=True)
+    decided_by = fields.Integer(allow_none=True)
+    note = fields.String()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..vocabularies.visits import FOLLOW_UP_METHODS
 from .fields import REQUIRED, BlobRef, Moment, Trimmed, choice, integer, text
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error=_l("Not a valid photo reference."))
@@ -138,6 +139,7 @@ class FollowUpSchema(Trimmed, Schema):
     source_id = fields.String(allow_none=True, load_default=None)
     due_date = fields.String(required=True, validate=DATE, error_messages=REQUIRED)
     done_at = Moment(allow_none=True, load_default=None, validate=DONE_AT)
+    method = choice(("", *FOLLOW_UP_METHODS), load_default="")
     result = choice(("", "reached", "no_answer", "wrong_number"), load_default="")
     notes = text(2000, required=False, load_default="")
 

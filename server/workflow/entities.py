@@ -21,6 +21,7 @@ from ..models import (
     GradeChange,
     LicencePhoto,
     NeedsAnalysis,
+    OwnershipChange,
     Presentation,
     Series,
     TestDrive,
@@ -28,12 +29,13 @@ from ..models import (
     Trim,
     User,
     Vehicle,
+    Visit,
     Walkaround,
     WeOwe,
 )
 from ..records.registry import EntityType
 from ..schemas import ColourSchema, ConflictSchema, CustomerSchema, SeriesSchema, TrimSchema, VehicleSchema
-from ..schemas.customer import GradeChangeSchema
+from ..schemas.customer import GradeChangeSchema, OwnershipChangeSchema, VisitSchema
 from ..schemas.delivery import DeliverySchema, DocumentSchema, FollowUpSchema, TemplateRecordSchema, WeOweRecordSchema
 from ..schemas.test_drive import (
     AgreementTemplateSchema,
@@ -48,6 +50,7 @@ from ..schemas.walkaround import NeedsAnalysisSchema, PresentationRecordSchema, 
 from . import test_drive
 from .customers import check_customer, check_grade_change, on_restore
 from .handover import check_delivery, on_signed, ready_to_sign
+from .visits import attribute, check_visit
 from .walkaround import check_needs_analysis, check_walkaround
 
 CUSTOMER_WRITERS = frozenset({"receptionist", "consultant", "account_manager", "manager", "admin"})
@@ -79,6 +82,28 @@ ENTITIES: tuple[EntityType, ...] = (
         append_only=True,
         author="changed_by",
     ),
+    # the traffic log (issue 13): reception logs visits in the office, consultants their own on the tablet; each
+    # write applies the attribution rule, whose changes of owner are kept as read-only ownership changes
+    EntityType(
+        "visit",
+        Visit,
+        VisitSchema,
+        writers=frozenset({"receptionist", "consultant", "manager"}),
+        check=check_visit,
+        refs={
+            "customer_id": (Customer,),
+            "consultant_id": (User,),
+            "requested_consultant_id": (User,),
+            "invited_by_id": (User,),
+            "series_id": (Series,),
+            "trim_id": (Trim,),
+            "colour_id": (Colour,),
+            "recorded_by": (User,),
+        },
+        author="recorded_by",
+        after_write=attribute,
+    ),
+    EntityType("ownership_change", OwnershipChange, OwnershipChangeSchema, read_only=True),
     EntityType("series", Series, SeriesSchema, read_only=True),
     EntityType("trim", Trim, TrimSchema, read_only=True),
     EntityType("colour", Colour, ColourSchema, read_only=True),

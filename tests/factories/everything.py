@@ -118,12 +118,18 @@ def build(app, client, lot: Lot) -> Everything:
     grade = {"customer_id": ids["customer"], "from_grade": "A", "to_grade": "H", "reason": "needs_analysis"}
     grade |= {"needs_analysis_id": ids["needs"], "changed_by": manager_id, "changed_at": now_iso()}
     world.push_ok(manager, "grade_change", change, grade)
+    # a visit logged by the manager at the desk: the attribution rule gives the customer its first owner (an
+    # ownership change)
+    visit = str(uuid.uuid4())
+    received = {"customer_id": ids["customer"], "consultant_id": lot.consultant_id, "arrived_at": now_iso()}
+    world.push_ok(manager, "visit", visit, {**received, "recorded_by": manager_id, "outcomes": ["needs_analysis"]})
     world.records = {
         "customer": ids["customer"],
         "delivery": ids["delivery"],
         "follow_up": ids["follow_up"],
         "needs_analysis": ids["needs"],
         "grade_change": change,
+        "visit": visit,
         "walkaround": ids["walkaround"],
         "test_drive": ids["drive"],
         "test_drive_log": log_id,
