@@ -4,7 +4,7 @@
 // available" and only the person's "Reload" sends SKIP_WAITING (web/js/core/sw-bridge.js). Bump VERSION with every
 // release (it equals the package version; a test checks both, and that every PRECACHE path exists).
 
-const VERSION = '0.5.0';
+const VERSION = '0.6.0';
 const STATIC_PREFIX = 'showroom-static-';
 const RUNTIME_PREFIX = 'showroom-runtime-';
 const STATIC_CACHE = `${STATIC_PREFIX}${VERSION}`;
@@ -53,6 +53,7 @@ const PRECACHE = [
   '/static/js/customers/screens.js',
   '/static/js/customers/store.js',
   '/static/js/customers/timeline.js',
+  '/static/js/customers/visits.js',
   '/static/js/handover/checklist.js',
   '/static/js/handover/details.js',
   '/static/js/handover/review.js',

@@ -12,6 +12,7 @@ from .auth import bp as auth_bp
 from .documents import bp as documents_bp
 from .office import bp as office_bp
 from .presentations import bp as presentations_bp
+from .reception import bp as reception_bp
 from .review import bp as review_bp
 from .tablet import bp as tablet_bp
 from .test_drives import bp as test_drives_bp
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     navigation.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(reception_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(presentations_bp)

@@ -43,7 +43,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(_l("Home"), (Page(_l("Home"), "office.home"),)),
     Section(
         _l("Customers"),
-        (Page(_l("Customers"), "office.customers", ("office.customers", "walkaround.customer_file")),),
+        (
+            Page(_l("Reception"), "reception.today", ("reception.today", "reception.log_visit", "reception.left")),
+            Page(_l("Visit log"), "reception.log"),
+            Page(_l("Customers"), "office.customers", ("office.customers", "walkaround.customer_file")),
+        ),
     ),
     Section(
         _l("Test drives"),

@@ -18,6 +18,7 @@ from ..vocabularies.fields import entity_label, field_label
 from ..vocabularies.grades import GRADES
 from ..vocabularies.privacy import mask_name, mask_phone
 from ..vocabularies.roles import OFFICE_ROLES, REVIEW_ROLES, ROLES, TABLET_ROLES
+from ..vocabularies.visits import OWNERSHIP_REASONS, VISIT_KINDS, VISIT_PURPOSES
 from ..workflow.accounts import create_user
 from ..workflow.photos import awaiting_photos
 from ..workflow.test_drive import fleet_readings
@@ -32,8 +33,14 @@ CUSTOMER_VIEWERS = ("receptionist", "account_manager", "manager", "back_office",
 
 @bp.app_context_processor
 def vocabularies() -> dict:
-    """Role names for every template (the header shows the signed-in person's role)."""
-    return {"ROLES": ROLES, "LEAD_SOURCES": LEAD_SOURCES}
+    """Role names (the header shows the signed-in person's role) and the traffic log's words, for every template."""
+    return {
+        "ROLES": ROLES,
+        "LEAD_SOURCES": LEAD_SOURCES,
+        "VISIT_KINDS": VISIT_KINDS,
+        "VISIT_PURPOSES": VISIT_PURPOSES,
+        "OWNERSHIP_REASONS": OWNERSHIP_REASONS,
+    }
 
 
 bp.add_app_template_global(field_label, "label_of_field")  # an error or a conflict names a field of its entity

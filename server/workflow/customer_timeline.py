@@ -4,8 +4,7 @@ and refusals, handovers with their documents, follow-ups, grade changes — and 
 first, each at the best event time we have: the device's time of the event when the record carries one (its own
 field, else `device_created_at`, when a tablet made it), else the server's receipt.
 
-A new kind of entry (visits, once they exist) is one more `Kind` in KINDS and one branch in
-templates/office/_customer_timeline.html.
+A new kind of entry is one more `Kind` in KINDS and one branch in templates/office/_customer_timeline.html.
 """
 
 from __future__ import annotations
@@ -27,9 +26,11 @@ from ..models import (
     FollowUp,
     GradeChange,
     NeedsAnalysis,
+    OwnershipChange,
     TestDrive,
     TestDriveLog,
     User,
+    Visit,
     Walkaround,
 )
 
@@ -112,6 +113,8 @@ KINDS: tuple[Kind, ...] = (
     # a follow-up still to make sits where it was planned (its due date is shown), not in the future
     Kind("follow_up", FollowUp, lambda r, _x: r.done_at or r.happened_at),
     Kind("grade_change", GradeChange, lambda r, _x: r.changed_at or r.happened_at),
+    Kind("visit", Visit, lambda r, _x: r.arrived_at),
+    Kind("ownership_change", OwnershipChange, lambda r, _x: r.at),
 )
 
 
@@ -166,6 +169,7 @@ def names_of(entries: list[Entry]) -> dict[int, str]:
     for e in entries:
         r = e.record
         ids |= {getattr(r, "consultant_id", None), getattr(r, "escort_id", None), getattr(r, "changed_by", None)}
+        ids |= {getattr(r, "from_id", None), getattr(r, "to_id", None), getattr(r, "decided_by", None)}
         if e.extra.get("document") is not None:
             ids.add(e.extra["document"].signed_by)
     ids.discard(None)

@@ -98,9 +98,8 @@ ENTITIES: tuple[EntityType, ...] = (
             "series_id": (Series,),
             "trim_id": (Trim,),
             "colour_id": (Colour,),
-            "recorded_by": (User,),
         },
-        author="recorded_by",
+        author="recorded_by",  # only the writer (the author rule is the check of this reference)
         after_write=attribute,
     ),
     EntityType("ownership_change", OwnershipChange, OwnershipChangeSchema, read_only=True),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from server.extensions import db
-from server.models import ApiToken, Store, WeOwe
+from server.models import ApiToken, Store, Visit, WeOwe
 from server.policy import rule_for
 from server.vocabularies.roles import ROLES
 from tests.conftest import csrf_token, login
@@ -29,6 +29,7 @@ from tests.factories import (
     make_trim,
     make_user,
     make_vehicle,
+    synced,
 )
 
 MARKERS = ("甲店专属车系", "LKHSA20STA0000017", "target-user-a", "13911112222")  # store A data that must never leak
@@ -47,6 +48,7 @@ class World:
     delivery: str
     wa: dict = field(default_factory=dict)  # walk-around ids (tests/walkaround_factories.py)
     td: dict = field(default_factory=dict)  # test-drive ids: car, route
+    visit: str = ""  # a visit of store A's traffic log
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -123,6 +125,10 @@ EXAMPLES = {
     "walkaround.sessions": lambda w: [_plain("GET", "/office/walkarounds")],
     "walkaround.session": lambda w: [_obj("GET", f"/office/walkarounds/{w.wa['walkaround']}")],
     "walkaround.save_score": lambda w: [_obj("POST", f"/office/walkarounds/{w.wa['walkaround']}/score", data={})],
+    "reception.today": lambda w: [_plain("GET", "/office/reception")],
+    "reception.log_visit": lambda w: [_plain("POST", "/office/reception", data={})],
+    "reception.left": lambda w: [_obj("POST", f"/office/reception/{w.visit}/left", data={})],
+    "reception.log": lambda w: [_plain("GET", "/office/visits")],
     "test_drives.board": lambda w: [_plain("GET", "/office/test-drives")],
     "test_drives.reports": lambda w: [_plain("GET", "/office/test-drives/reports")],
     "test_drives.fleet": lambda w: [_plain("GET", "/office/fleet")],
@@ -194,6 +200,10 @@ INTENDED = {
         {"manager", "admin"},
     ),
     "test_drives.board": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+    "reception.today": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+    "reception.log": {"receptionist", "account_manager", "manager", "back_office", "admin"},
+    "reception.log_visit": {"receptionist", "manager"},
+    "reception.left": {"receptionist", "manager"},
     "test_drives.reports": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.sessions": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.session": {"account_manager", "manager", "back_office", "admin"},
@@ -230,10 +240,12 @@ def _world():
     wa = _walkaround_world(series, customer, target)
     td = {"car": make_demo_car(trim, vin="LKHSA20STA0000018").id, "route": make_route(store_a).id}
     delivery = db.session.get(WeOwe, owed).delivery_id
+    received = {"customer_id": customer.id, "consultant_id": target.id, "arrived_at": "2026-12-01T10:00:00+08:00"}
+    visit = synced(Visit, store_a, recorded_by=target.id, **received)
     return (
         store_a,
         store_b,
-        World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, delivery, wa, td),
+        World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, delivery, wa, td, visit.id),
     )
 
 

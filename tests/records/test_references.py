@@ -16,6 +16,7 @@ from server.extensions import db
 from server.models import (
     AgreementTemplate,
     ChecklistTemplate,
+    Colour,
     Customer,
     Delivery,
     DemoCar,
@@ -70,6 +71,7 @@ def _records_of(store: Store) -> dict[type, object]:
         User: manager.id,
         Series: series.id,
         Trim: trim.id,
+        Colour: colour.id,
         Vehicle: vehicle.id,
         ChecklistTemplate: template.id,
         Delivery: delivery.id,

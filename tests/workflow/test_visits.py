@@ -6,6 +6,7 @@ error in the writer's language, and nothing of it is stored."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -18,12 +19,10 @@ from server.models import Customer, OwnershipChange, Store, Visit
 from tests.factories import make_customer
 from tests.factories.tablets import Tablet, issue_token, quick_user
 
-NOW = datetime.now(UTC)
-
 
 def at(days_ago: float, minutes: int = 0) -> str:
-    """A device time `days_ago` days before now (Shanghai offset), `minutes` later."""
-    moment = NOW - timedelta(days=days_ago) + timedelta(minutes=minutes)
+    """A device time `days_ago` days before now (in UTC), `minutes` later."""
+    moment = datetime.now(UTC) - timedelta(days=days_ago) + timedelta(minutes=minutes)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -186,9 +185,13 @@ def test_garbage_in_a_visit_is_a_field_error_and_nothing_is_stored(app, world, d
         response = world.http.post(
             "/api/sync/v1/push",
             headers=tablet.headers,
-            data='{"clientGroupID": "%s", "schemaVersion": 1, "mutations": [{"clientID": "%s", "id": 1, "name": "put",'
-            ' "args": {"entity": "visit", "id": "%s", "set": {"party_size": 1e400}}}]}'
-            % (tablet.group, tablet.client, uuid.uuid4()),
+            data=json.dumps(
+                {
+                    "clientGroupID": tablet.group,
+                    "schemaVersion": 1,
+                    "mutations": [tablet.put("visit", str(uuid.uuid4()), {"party_size": "NUMBER"})],
+                }
+            ).replace('"NUMBER"', "1e400"),
             content_type="application/json",
         )
         assert response.status_code == 400

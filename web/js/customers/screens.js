@@ -13,6 +13,7 @@ import { needsOf } from './needs-store.js';
 import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
 import { getCustomer, gradeChangesOf, listCustomers, matches, saveCustomer } from './store.js';
 import { timelineCard } from './timeline.js';
+import { visitCard } from './visits.js';
 
 let query = ''; // the search survives a redraw after a sync and a visit to a customer
 
@@ -170,6 +171,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
         onSaved(id, mutation);
         draw();
       }),
+      session.user.role === 'consultant' ? visitCard(session, customer, draw) : null,
       walks,
       conflicts.length ? h('section', { class: 'card alert' },
         h('h2', {}, t('Conflicting changes')),

@@ -4,7 +4,7 @@
 // Read from IndexedDB only (each feature's view: server truth + this tablet's unsent
 // changes), so it works offline.
 //
-// A new kind of entry (visits, once they exist) is one more element of KINDS: how to find its records of the
+// A new kind of entry is one more element of KINDS: how to find its records of the
 // customer (`load`) and how to show one (`entry`). The office draws the same timeline
 // (server/workflow/customer_timeline.py).
 
@@ -25,6 +25,7 @@ import { timelineLabel } from './needs-rules.js';
 import { needsOf } from './needs-store.js';
 import { gradeLabel, gradeReasonLabel } from './rules.js';
 import { gradeChangesOf } from './store.js';
+import { ownershipChangesOf, ownershipReasonLabel, visitKindLabel, visitsOf } from './visits.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -119,6 +120,19 @@ const KINDS = [
     entry: (c) => ({ id: c.id, at: c.changed_at || madeAt(c), title: t('Grade changed'),
       detail: `${c.from_grade || '—'} → ${c.to_grade} · ${gradeLabel(c.to_grade)}`,
       who: [gradeReasonLabel(c.reason), c.changed_by_name].filter(Boolean).join(' · ') }),
+  },
+  {
+    kind: 'visit',
+    load: (ctx) => visitsOf(ctx.session, ctx.customer.id),
+    entry: (v) => ({ id: v.id, at: v.arrived_at, title: visitKindLabel(v.kind),
+      detail: v.first_visit ? t('First visit') : t('Repeat visit') }),
+  },
+  {
+    kind: 'ownership_change',
+    load: (ctx) => ownershipChangesOf(ctx.session, ctx.customer.id),
+    entry: (c, ctx) => ({ id: c.id, at: c.at, title: t('Owner changed'),
+      detail: c.to_id === ctx.session.user.id ? t('Now your customer') : t("Now another consultant's customer"),
+      who: ownershipReasonLabel(c.reason) }),
   },
   {
     // Last: conflicts of the customer's file and of every record above.
