@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import moment, store_zone
-from ..models import Customer, Series, User, Visit, utcnow
+from ..models import Customer, Series, User, Visit, utcnow, uuid7
 from ..policy import office, store_get
 from ..records.writes import server_put
 from ..schemas.customer import CustomerSchema, VisitSchema, normalise_mobile
@@ -108,7 +108,7 @@ def find_or_make_customer(name: str, phone: str) -> tuple[Customer | None, dict[
     except ValidationError as exc:
         names = {"name": "visitor_name", "phone": "visitor_phone", "source": "channel"}
         return None, {names.get(k, k): v for k, v in field_errors(exc).items()}
-    customer = Customer(store_id=g.store_id)
+    customer = Customer(id=uuid7(), store_id=g.store_id)
     db.session.add(customer)
     server_put(customer, values, g.user)  # committed with the visit
     return customer, {}
@@ -123,6 +123,8 @@ def log_visit():
     for name in ("requested_consultant_id", "invited_by_id", "series_id", "left_at"):
         if form.get(name) == "":
             form[name] = None
+    if form.get("consultant_id") == "":
+        del form["consultant_id"]  # nobody chosen: "This field is required."
     form.setdefault("outcomes", [])
     data = {**typed_numbers(VisitSchema(), form), "recorded_by": g.user.id, "customer_id": None}
     try:
@@ -141,7 +143,7 @@ def log_visit():
     if customer is not None:
         values["customer_id"] = customer.id
         values["first_visit"] = not _has_visits(customer.id)
-    save_record(Visit(store_id=g.store_id), values)
+    save_record(Visit(id=uuid7(), store_id=g.store_id), values)
     flash(_("Visit logged."), "success")
     return see_other(url_for("reception.today"))
 

@@ -73,7 +73,9 @@ class GradeChangeSchema(Trimmed, Schema):
 
 
 def _user_id(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, error_messages=REQUIRED, **kwargs)
+    """A user named by id (a consultant): a JSON integer only."""
+    messages = {**REQUIRED, "invalid": _l("Choose a consultant of this store.")}
+    return fields.Integer(strict=True, error_messages=messages, **kwargs)
 
 
 def moment_of(text: str | None) -> datetime | None:
