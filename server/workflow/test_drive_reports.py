@@ -1,5 +1,5 @@
 """What the office sees of test drives: each drive's state, today's drives, and the figures of domain.md §3.5
-and §7 (drives per consultant and per model, refusals by reason, the test-drive rate once visits exist)."""
+and §7 (drives per consultant and per model, refusals by reason, the test-drive rate over the visit log)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import moment, store_zone
-from ..models import DemoCar, Document, DriveRoute, TestDrive, TestDriveLog, User
+from ..models import DemoCar, Document, DriveRoute, TestDrive, TestDriveLog, User, Visit
+from ..vocabularies.visits import SALES_PURPOSES
 from .eligibility import distance_warning
 
 
@@ -112,6 +113,26 @@ class Figures:
     avg_distance_km: float | None
     avg_minutes: float | None
     far_from_route: int
+    #: the test-drive rate's denominator: showroom visits of customers on file (domain.md §7, 到店客户试驾率)
+    visits: int
+    drive_rate: float | None
+
+
+def showroom_visits(store_id: int, first: date, last: date) -> int:
+    """Sales visits to the showroom between `first` and `last` (store-local days) of customers on file — recorded
+    first visits, invited first visits and repeat visits (domain.md §7, 到店客户试驾率); phone-ins and visitors who
+    left no details do not count."""
+    start, end = day_bounds(first)[0], day_bounds(last)[1]
+    rows = db.session.scalars(
+        select(Visit).where(
+            Visit.store_id == store_id,
+            Visit.deleted.is_(False),
+            Visit.customer_id.is_not(None),
+            Visit.kind.in_(("walk_in", "invited")),
+            Visit.purpose.in_(SALES_PURPOSES),
+        )
+    ).all()
+    return sum(1 for v in rows if (at := moment(v.arrived_at)) is not None and start <= at < end)
 
 
 def figures(store_id: int, first: date, last: date) -> Figures:
@@ -130,6 +151,7 @@ def figures(store_id: int, first: date, last: date) -> Figures:
         if r.log and (start := moment(r.log.start_at)) is not None and (end := moment(r.log.end_at)) is not None
     ]
     reasons = Counter(code for r in refusals for code in r.drive.refusal_reasons or [])
+    visits = showroom_visits(store_id, first, last)
     return Figures(
         drives=len(drives),
         refusals=len(refusals),
@@ -140,4 +162,6 @@ def figures(store_id: int, first: date, last: date) -> Figures:
         avg_distance_km=round(sum(distances) / len(distances), 1) if distances else None,
         avg_minutes=round(sum(minutes) / len(minutes)) if minutes else None,
         far_from_route=sum(1 for r in drives if r.far),
+        visits=visits,
+        drive_rate=round(len(drives) / visits, 3) if visits else None,
     )

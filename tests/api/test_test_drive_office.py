@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -60,7 +61,27 @@ def test_reports_count_drives_and_refusals_by_reason(app, client, lot, manager):
     per_consultant = text[text.index('id="per-consultant"') : text.index('id="per-model"')]
     assert "李明</td><td>2" in per_consultant
     assert "启程 S5" in text[text.index('id="per-model"') :]
-    assert message("Test-drive rate (试驾率)", "zh_CN") in text and "—" in totals
+    assert message("Test-drive rate (试驾率)", "zh_CN") in text
+    assert re.search(r'data-testid="drive-rate">—', totals)  # no visits logged: no rate, never a division by 0
+
+
+def test_the_test_drive_rate_is_drives_over_showroom_visits_of_customers_on_file(client, lot, manager):
+    """Two signed drives; four showroom visits of customers on file (walk-ins and an invited one) count, a
+    phone-in, a visitor who left no details and an after-sales visit do not: 2 / 4 = 50.0 %."""
+    lot.agreed()
+    lot.agreed(tablet=lot.escort2, escort_id=lot.escort2_id)
+    now = datetime.now(UTC).isoformat()
+    counted = [{"kind": "walk_in"}, {"kind": "walk_in"}, {"kind": "invited"}, {"kind": "walk_in", "first_visit": False}]
+    not_counted = [{"kind": "call_in"}, {"kind": "walk_in", "customer_id": None}, {"purpose": "after_sales"}]
+    for values in counted + not_counted:
+        visit = {"customer_id": lot.customer_id, "consultant_id": lot.consultant_id, "arrived_at": now}
+        visit |= {"recorded_by": lot.consultant_id, **values}
+        result = lot.consultant.push(lot.consultant.put("visit", str(uuid.uuid4()), visit))["results"][0]
+        assert result["outcome"] == "applied", result
+    totals = _page(client.get("/office/test-drives/reports"))
+    totals = totals[totals.index('id="totals"') :]
+    assert re.search(r'data-testid="showroom-visits">4<', totals)
+    assert re.search(r'data-testid="drive-rate">50.0 %', totals)
 
 
 @pytest.mark.parametrize("query", ["first=yesterday", "first=2026-02-30", "first=2026-12-01&last=2026-01-01"])
