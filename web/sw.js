@@ -46,6 +46,7 @@ const PRECACHE = [
   '/static/js/customers/attribution.js',
   '/static/js/customers/form.js',
   '/static/js/customers/grading.js',
+  '/static/js/customers/lost.js',
   '/static/js/customers/needs-form.js',
   '/static/js/customers/needs-rules.js',
   '/static/js/customers/needs-store.js',

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from ..extensions import db
 from .base import SyncMixin, as_utc, utcnow, uuid7
 from .catalogue import Colour, Series, Trim, Vehicle
-from .customer import Customer, GradeChange, OwnershipChange, Visit
+from .customer import Customer, GradeChange, LostRequest, OwnershipChange, Visit
 from .delivery import ChecklistTemplate, Delivery, Document, FollowUp, WeOwe
 from .store import Store, next_store_version
 from .sync import Blob, ClientGroup, Conflict, MutationLog, SyncClient
@@ -43,6 +43,7 @@ __all__ = [
     "Conflict",
     "Customer",
     "GradeChange",
+    "LostRequest",
     "OwnershipChange",
     "Visit",
     "LoginAttempt",

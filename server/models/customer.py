@@ -127,3 +127,39 @@ class OwnershipChange(SyncMixin, db.Model):
     visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"))
     decided_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LostRequest(SyncMixin, db.Model):
+    """A consultant's request to mark a customer lost (战败, domain.md §5.6): why (a reason code of the taxonomy),
+    the competitor and the price gap where one won, a note; the manager approves or rejects it in the office with a
+    comment. Approved: the customer is graded L and its open follow-ups are closed; rejected: back to following up.
+    Kept whatever the decision (the 战败 rates count requests, approvals and rejections)."""
+
+    __tablename__ = "lost_request"
+    SYNC_FIELDS = (
+        "customer_id",
+        "reason",
+        "competitor_brand",
+        "competitor_model",
+        "price_gap_yuan",
+        "note",
+        "requested_by",
+        "requested_at",
+        "state",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    competitor_brand: Mapped[str] = mapped_column(String(60), default="")
+    competitor_model: Mapped[str] = mapped_column(String(60), default="")
+    price_gap_yuan: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[int] = mapped_column(Integer, ForeignKey("user.id"))
+    requested_at: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(Integer, ForeignKey("user.id"))
+    decided_at: Mapped[str | None] = mapped_column(String(40))
+    decision_note: Mapped[str] = mapped_column(Text, default="")

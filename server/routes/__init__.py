@@ -14,6 +14,7 @@ from .office import bp as office_bp
 from .presentations import bp as presentations_bp
 from .reception import bp as reception_bp
 from .review import bp as review_bp
+from .sales import bp as sales_bp
 from .tablet import bp as tablet_bp
 from .test_drives import bp as test_drives_bp
 from .walkaround_reports import bp as walkaround_bp
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(reception_bp)
+    app.register_blueprint(sales_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(presentations_bp)

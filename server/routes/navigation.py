@@ -46,6 +46,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Page(_l("Reception"), "reception.today", ("reception.today", "reception.log_visit", "reception.left")),
             Page(_l("Visit log"), "reception.log"),
+            Page(_l("Lost deals"), "sales.lost_requests"),
             Page(_l("Customers"), "office.customers", ("office.customers", "walkaround.customer_file")),
         ),
     ),

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..vocabularies.customers import LEAD_SOURCES
+from ..vocabularies.customers import LEAD_SOURCES, LOST_REASONS, LOST_STATES
 from ..vocabularies.grades import GRADE_CHANGE_REASONS, GRADES
 from ..vocabularies.visits import OWNERSHIP_REASONS, VISIT_KINDS, VISIT_OUTCOMES, VISIT_PURPOSES
 from .fields import REQUIRED, Moment, Trimmed, choice, integer, text
@@ -131,3 +131,21 @@ class OwnershipChangeSchema(Schema):
     visit_id = fields.String(allow_none=True)
     decided_by = fields.Integer(allow_none=True)
     note = fields.String()
+
+
+class LostRequestSchema(Trimmed, Schema):
+    """A request to mark a customer lost, as a consultant makes it on the tablet; the decision fields are the
+    office's (a tablet may only send `state: "pending"` and no decision)."""
+
+    customer_id = fields.String(required=True, error_messages=REQUIRED)
+    reason = choice(LOST_REASONS, required=True)
+    competitor_brand = text(60, required=False, load_default="")
+    competitor_model = text(60, required=False, load_default="")
+    price_gap_yuan = integer(0, 10_000_000, allow_none=True, load_default=None)
+    note = text(1000, required=False, load_default="")
+    requested_by = _user_id(required=True)
+    requested_at = Moment(required=True, validate=MOMENT, error_messages=REQUIRED)
+    state = choice(LOST_STATES, load_default="pending")
+    decided_by = fields.Integer(strict=True, allow_none=True, load_default=None, error_messages=REQUIRED)
+    decided_at = Moment(allow_none=True, load_default=None, validate=MOMENT, error_messages=REQUIRED)
+    decision_note = text(1000, required=False, load_default="")

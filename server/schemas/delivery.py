@@ -140,7 +140,7 @@ class FollowUpSchema(Trimmed, Schema):
     due_date = fields.String(required=True, validate=DATE, error_messages=REQUIRED)
     done_at = Moment(allow_none=True, load_default=None, validate=DONE_AT)
     method = choice(("", *FOLLOW_UP_METHODS), load_default="")
-    result = choice(("", "reached", "no_answer", "wrong_number"), load_default="")
+    result = choice(("", "reached", "no_answer", "wrong_number", "closed"), load_default="")
     notes = text(2000, required=False, load_default="")
 
 

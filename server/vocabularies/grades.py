@@ -31,6 +31,8 @@ GRADE_CHANGE_REASONS = {
     "consultant": _l("Changed by the consultant"),
     "needs_analysis": _l("Confirmed from the needs analysis"),
     "office": _l("Restored in the office from a conflict"),
+    "lost_approved": _l("Lost deal approved by the manager"),
+    "reactivated": _l("Reactivated by the manager"),
 }
 
 #: Starting grade by purchase timeline.

@@ -20,6 +20,7 @@ from ..models import (
     FollowUp,
     GradeChange,
     LicencePhoto,
+    LostRequest,
     NeedsAnalysis,
     OwnershipChange,
     Presentation,
@@ -35,7 +36,7 @@ from ..models import (
 )
 from ..records.registry import EntityType
 from ..schemas import ColourSchema, ConflictSchema, CustomerSchema, SeriesSchema, TrimSchema, VehicleSchema
-from ..schemas.customer import GradeChangeSchema, OwnershipChangeSchema, VisitSchema
+from ..schemas.customer import GradeChangeSchema, LostRequestSchema, OwnershipChangeSchema, VisitSchema
 from ..schemas.delivery import DeliverySchema, DocumentSchema, FollowUpSchema, TemplateRecordSchema, WeOweRecordSchema
 from ..schemas.test_drive import (
     AgreementTemplateSchema,
@@ -50,6 +51,7 @@ from ..schemas.walkaround import NeedsAnalysisSchema, PresentationRecordSchema, 
 from . import test_drive
 from .customers import check_customer, check_grade_change, on_restore
 from .handover import check_delivery, on_signed, ready_to_sign
+from .lost_deals import check_lost_request
 from .visits import attribute, check_visit
 from .walkaround import check_needs_analysis, check_walkaround
 
@@ -103,6 +105,16 @@ ENTITIES: tuple[EntityType, ...] = (
         after_write=attribute,
     ),
     EntityType("ownership_change", OwnershipChange, OwnershipChangeSchema, read_only=True),
+    # lost deals (issue 13): a consultant requests, the manager decides in the office (workflow/lost_deals.py)
+    EntityType(
+        "lost_request",
+        LostRequest,
+        LostRequestSchema,
+        writers=frozenset({"consultant", "manager"}),
+        check=check_lost_request,
+        refs={"customer_id": (Customer,)},
+        author="requested_by",
+    ),
     EntityType("series", Series, SeriesSchema, read_only=True),
     EntityType("trim", Trim, TrimSchema, read_only=True),
     EntityType("colour", Colour, ColourSchema, read_only=True),

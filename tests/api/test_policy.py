@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from server.extensions import db
-from server.models import ApiToken, Store, Visit, WeOwe
+from server.models import ApiToken, LostRequest, Store, Visit, WeOwe
 from server.policy import rule_for
 from server.vocabularies.roles import ROLES
 from tests.conftest import csrf_token, login
@@ -49,6 +49,7 @@ class World:
     wa: dict = field(default_factory=dict)  # walk-around ids (tests/walkaround_factories.py)
     td: dict = field(default_factory=dict)  # test-drive ids: car, route
     visit: str = ""  # a visit of store A's traffic log
+    lost: str = ""  # a lost-deal request of store A
 
 
 def _obj(method: str, url: str, **kw) -> tuple[str, str, dict, bool]:
@@ -129,6 +130,9 @@ EXAMPLES = {
     "reception.log_visit": lambda w: [_plain("POST", "/office/reception", data={})],
     "reception.left": lambda w: [_obj("POST", f"/office/reception/{w.visit}/left", data={})],
     "reception.log": lambda w: [_plain("GET", "/office/visits")],
+    "sales.lost_requests": lambda w: [_plain("GET", "/office/lost-deals")],
+    "sales.decide_request": lambda w: [_obj("POST", f"/office/lost-deals/{w.lost}", data={})],
+    "sales.reactivate_customer": lambda w: [_obj("POST", f"/office/customers/{w.wa['customer']}/reactivate", data={})],
     "test_drives.board": lambda w: [_plain("GET", "/office/test-drives")],
     "test_drives.reports": lambda w: [_plain("GET", "/office/test-drives/reports")],
     "test_drives.fleet": lambda w: [_plain("GET", "/office/fleet")],
@@ -204,6 +208,9 @@ INTENDED = {
     "reception.log": {"receptionist", "account_manager", "manager", "back_office", "admin"},
     "reception.log_visit": {"receptionist", "manager"},
     "reception.left": {"receptionist", "manager"},
+    "sales.lost_requests": {"account_manager", "manager", "back_office", "admin"},
+    "sales.decide_request": {"manager", "admin"},
+    "sales.reactivate_customer": {"manager", "admin"},
     "test_drives.reports": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.sessions": {"account_manager", "manager", "back_office", "admin"},
     "walkaround.session": {"account_manager", "manager", "back_office", "admin"},
@@ -242,10 +249,26 @@ def _world():
     delivery = db.session.get(WeOwe, owed).delivery_id
     received = {"customer_id": customer.id, "consultant_id": target.id, "arrived_at": "2026-12-01T10:00:00+08:00"}
     visit = synced(Visit, store_a, recorded_by=target.id, **received)
+    asked = {"customer_id": customer.id, "reason": "cancelled.funds", "requested_at": "2026-12-01T10:00:00+08:00"}
+    lost = synced(LostRequest, store_a, requested_by=target.id, state="pending", **asked)
     return (
         store_a,
         store_b,
-        World(series.id, trim.id, colour.id, target.id, blob, conflict.id, document, owed, delivery, wa, td, visit.id),
+        World(
+            series.id,
+            trim.id,
+            colour.id,
+            target.id,
+            blob,
+            conflict.id,
+            document,
+            owed,
+            delivery,
+            wa,
+            td,
+            visit.id,
+            lost.id,
+        ),
     )
 
 

@@ -53,6 +53,7 @@ def anonymous_gate(gate: Gate, page, context, language: str, document_id: str, t
 def manager_gate(gate: Gate, page, context, language: str, ids: dict) -> None:
     """The manager's office pages, with a conflict, a rejected change, a delivery, a drive and a walk-around."""
     _home_and_customers(gate, page, language, ids)
+    _reception(gate, page)
     _catalogue(gate, page, context, language)
     _review(gate, page, language, ids)
     _test_drives(gate, page)
@@ -75,6 +76,19 @@ def _home_and_customers(gate: Gate, page, language: str, ids: dict) -> None:
     gate.check(page, "/office/customers/<customer_id>", "not found (404 page)")
     page.goto("/office/vehicles")
     gate.check(page, "/office/vehicles", "list")
+
+
+def _reception(gate: Gate, page) -> None:
+    """Reception (today and the desk's form, with its field errors), the visit log, the lost-deal queue."""
+    page.goto("/office/reception")
+    gate.check(page, "/office/reception", "today with the desk's form")
+    page.locator("#visit-form button[type=submit]").click()
+    expect(page.locator("#visit-form .field-error").first).to_be_visible()
+    gate.check(page, "/office/reception", "field errors")
+    page.goto("/office/visits")
+    gate.check(page, "/office/visits", "visit log")
+    page.goto("/office/lost-deals")
+    gate.check(page, "/office/lost-deals", "lost-deal queue")
 
 
 def _catalogue(gate: Gate, page, context, language: str) -> None:

@@ -123,6 +123,10 @@ def build(app, client, lot: Lot) -> Everything:
     visit = str(uuid.uuid4())
     received = {"customer_id": ids["customer"], "consultant_id": lot.consultant_id, "arrived_at": now_iso()}
     world.push_ok(manager, "visit", visit, {**received, "recorded_by": manager_id, "outcomes": ["needs_analysis"]})
+    # a lost-deal request, pending (the manager decides in the office)
+    lost = str(uuid.uuid4())
+    asked = {"customer_id": ids["customer"], "reason": "cancelled.postponed", "requested_at": now_iso()}
+    world.push_ok(manager, "lost_request", lost, {**asked, "requested_by": manager_id})
     world.records = {
         "customer": ids["customer"],
         "delivery": ids["delivery"],
@@ -130,6 +134,7 @@ def build(app, client, lot: Lot) -> Everything:
         "needs_analysis": ids["needs"],
         "grade_change": change,
         "visit": visit,
+        "lost_request": lost,
         "walkaround": ids["walkaround"],
         "test_drive": ids["drive"],
         "test_drive_log": log_id,

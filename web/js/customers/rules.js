@@ -46,6 +46,8 @@ export function gradeReasonLabel(code) {
     consultant: t('Changed by the consultant'),
     needs_analysis: t('Confirmed from the needs analysis'),
     office: t('Restored in the office from a conflict'),
+    lost_approved: t('Lost deal approved by the manager'),
+    reactivated: t('Reactivated by the manager'),
   };
   return labels[code] || code;
 }

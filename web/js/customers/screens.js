@@ -9,6 +9,7 @@ import { conflictsOf } from '../core/problems.js';
 import { HANDOVER_ROLES, WALKAROUND_ROLES } from '../core/roles.js';
 import { walkaroundCard } from '../walkaround/summary.js';
 import { gradePicker } from './form.js';
+import { lostCard } from './lost.js';
 import { needsOf } from './needs-store.js';
 import { fieldLabel, gradeLabel, sourceLabel } from './rules.js';
 import { getCustomer, gradeChangesOf, listCustomers, matches, saveCustomer } from './store.js';
@@ -139,6 +140,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
     const walks = WALKAROUND_ROLES.includes(session.user.role) ? await walkaroundCard(session, customer) : null;
     const [suggestion, history] = await Promise.all([pendingSuggestion(session, customer),
       timelineCard(session, customer)]);
+    const lost = session.user.role === 'consultant' ? await lostCard(session, customer, draw) : null;
     const rows = [
       [fieldLabel('phone'), customer.phone
         ? h('a', { href: `tel:${customer.phone}`, class: 'phone', 'data-testid': 'customer-phone' }, customer.phone)
@@ -172,6 +174,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
         draw();
       }),
       session.user.role === 'consultant' ? visitCard(session, customer, draw) : null,
+      lost,
       walks,
       conflicts.length ? h('section', { class: 'card alert' },
         h('h2', {}, t('Conflicting changes')),
