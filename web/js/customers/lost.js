@@ -79,9 +79,12 @@ export function readRequest(form) {
 }
 
 async function request(session, customer, values) {
-  const set = { customer_id: customer.id, ...values, requested_by: session.user.id, requested_at: deviceTime() };
-  await enqueueMutations(await userDb(session), [['put', { entity: 'lost_request', id: uuid7(), base: {}, set }]]);
+  const set = { customer_id: customer.id, ...values, requested_by: session.user.id, requested_at: deviceTime(),
+    state: 'pending' };
+  const [mutation] = await enqueueMutations(await userDb(session),
+    [['put', { entity: 'lost_request', id: uuid7(), base: {}, set }]]);
   syncSoon();
+  return mutation;
 }
 
 function input(name, label, props = {}) {
@@ -92,7 +95,8 @@ function input(name, label, props = {}) {
     error) };
 }
 
-/** The card on a customer's file: the requests with their state, and the form to ask (while none waits). */
+/** The card on a customer's file: the requests with their state, and the form to ask (while none waits);
+ *  `onSaved(mutation)` counts a request as pending and redraws. */
 export async function lostCard(session, customer, onSaved) {
   const requests = await lostRequestsOf(session, customer.id);
   const list = requests.map((r) => h('li', { 'data-testid': 'lost-request', 'data-state': r.state },
@@ -129,8 +133,7 @@ export async function lostCard(session, customer, onSaved) {
       element.textContent = message || '';
     }
     if (read.values) {
-      await request(session, customer, read.values);
-      onSaved();
+      onSaved(await request(session, customer, read.values));
     }
   } },
   h('div', { class: 'field' }, h('label', { for: 'lost-reason' }, t('Why the deal was lost')), reason, reasonError),

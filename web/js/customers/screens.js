@@ -140,7 +140,11 @@ export async function renderCustomer(view, { session, id, onSaved }) {
     const walks = WALKAROUND_ROLES.includes(session.user.role) ? await walkaroundCard(session, customer) : null;
     const [suggestion, history] = await Promise.all([pendingSuggestion(session, customer),
       timelineCard(session, customer)]);
-    const lost = session.user.role === 'consultant' ? await lostCard(session, customer, draw) : null;
+    const queued = (mutation) => {
+      onSaved(id, mutation);
+      draw();
+    };
+    const lost = session.user.role === 'consultant' ? await lostCard(session, customer, queued) : null;
     const rows = [
       [fieldLabel('phone'), customer.phone
         ? h('a', { href: `tel:${customer.phone}`, class: 'phone', 'data-testid': 'customer-phone' }, customer.phone)
@@ -173,7 +177,7 @@ export async function renderCustomer(view, { session, id, onSaved }) {
         onSaved(id, mutation);
         draw();
       }),
-      session.user.role === 'consultant' ? visitCard(session, customer, draw) : null,
+      session.user.role === 'consultant' ? visitCard(session, customer, queued) : null,
       lost,
       walks,
       conflicts.length ? h('section', { class: 'card alert' },

@@ -61,16 +61,17 @@ async function localCase(session, customer, visit) {
 }
 
 /** Log a visit of `customer` the signed-in consultant receives now (`kind`: walk_in or call_in); resolves to the
- *  rule's provisional answer {ownerId, reason, changed}. */
+ *  rule's provisional answer {ownerId, reason, changed} and the queued mutation: {decided, mutation}. */
 export async function logVisit(session, customer, kind) {
   const visit = { customer_id: customer.id, consultant_id: session.user.id, requested_consultant_id: null,
     invited_by_id: null, arrived_at: deviceTime(), kind, purpose: 'new_car', recorded_by: session.user.id,
     first_visit: !(await visitsOf(session, customer.id)).length, party_size: 1, channel: customer.source || 'walk_in',
     outcomes: [] };
   const decided = decideOwner(await localCase(session, customer, visit));
-  await enqueueMutations(await userDb(session), [['put', { entity: 'visit', id: uuid7(), base: {}, set: visit }]]);
+  const [mutation] = await enqueueMutations(await userDb(session),
+    [['put', { entity: 'visit', id: uuid7(), base: {}, set: visit }]]);
   syncSoon();
-  return decided;
+  return { decided, mutation };
 }
 
 let lastAnswer = null; // {customerId, decided}: the answer stays on the file when the screen is redrawn
@@ -82,15 +83,15 @@ function answerText(session, decided) {
 }
 
 /** The card on a customer's file: log a walk-in or phone-in received now; says whose customer it is, as far as
- *  this tablet can tell, until the server decides. `onLogged` redraws the file. */
+ *  this tablet can tell, until the server decides. `onLogged(mutation)` counts it as pending and redraws. */
 export function visitCard(session, customer, onLogged) {
   const shown = lastAnswer && lastAnswer.customerId === customer.id ? answerText(session, lastAnswer.decided) : '';
   const answer = h('p', { class: 'muted', role: 'status', 'data-testid': 'visit-answer' }, shown);
   const log = async (kind) => {
-    const decided = await logVisit(session, customer, kind);
+    const { decided, mutation } = await logVisit(session, customer, kind);
     lastAnswer = { customerId: customer.id, decided };
     answer.textContent = answerText(session, decided);
-    onLogged();
+    onLogged(mutation);
   };
   return h('section', { class: 'card', 'data-testid': 'visit-card' },
     h('h2', {}, t('Log a visit')),
