@@ -21,16 +21,21 @@ pytestmark = pytest.mark.browser
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def log_walk_in(page, phone: str, name: str, consultant: str, arrived: datetime | None = None) -> None:
-    """The desk's form: mobile, name, who received them (and, from a paper log, when they came)."""
+def log_walk_in(page, phone: str, name: str, consultant: str | None, arrived: datetime | None = None) -> str:
+    """The desk's form: mobile, name, who received them — `consultant` by name, or (None) any other consultant than
+    李明 — and, from a paper log, when they came. Returns the receiving consultant's name."""
     page.goto("/office/reception")
     page.locator("#visitor_phone").fill(phone)
     page.locator("#visitor_name").fill(name)
+    if consultant is None:
+        names = page.locator("#consultant_id option").all_inner_texts()
+        consultant = next(n for n in names if n not in ("—", "李明"))
     page.locator("#consultant_id").select_option(label=consultant)
     if arrived is not None:
         page.locator("#arrived_at").fill(arrived.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="登记来访").click()
     expect(page.locator(".flash")).to_contain_text("来访已登记")
+    return consultant
 
 
 def test_reception_logs_a_walk_in_and_the_consultant_picks_it_up_offline(
@@ -72,12 +77,12 @@ def test_a_return_after_more_than_a_week_moves_the_customer_with_the_reason_show
     office_sign_in(office_page, "reception")
     ten_days_ago = datetime.now(SHANGHAI) - timedelta(days=10)
     log_walk_in(office_page, phone, name, "李明", arrived=ten_days_ago)  # from the paper log
-    log_walk_in(office_page, phone, "", "赵磊")  # found by the mobile: the same file
+    other = log_walk_in(office_page, phone, "", None)  # found by the mobile: the same file
     masked = f"{phone[:3]}****{phone[-4:]}"
     office_page.get_by_test_id("visit-row").filter(has_text=masked).locator("a").click()
     expect(office_page).to_have_url(re.compile(r"/office/customers/"))
     changes = office_page.get_by_test_id("ownership-change")
     expect(changes).to_have_count(2)
-    expect(changes.first).to_contain_text("李明 → 赵磊")
+    expect(changes.first).to_contain_text(f"李明 → {other}")
     expect(office_page.get_by_test_id("ownership-reason").first).to_contain_text("超过一周")
     screenshot(office_page, "customer-file-owner-moved")

@@ -141,5 +141,6 @@ export async function lostCard(session, customer, onSaved) {
   h('button', { type: 'submit', class: 'button secondary', 'data-testid': 'lost-submit' }, t('Ask the manager')));
   return h('section', { class: 'card', 'data-testid': 'lost-card' }, h('h2', {}, t('Lost deal')),
     list.length ? h('ul', { class: 'plain-list' }, list) : null,
-    h('details', {}, h('summary', { 'data-testid': 'lost-open' }, t('Ask to mark this customer lost')), form));
+    h('details', { class: 'disclosure' }, h('summary', { 'data-testid': 'lost-open' },
+      t('Ask to mark this customer lost')), form));
 }
