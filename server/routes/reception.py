@@ -5,7 +5,7 @@ runs on each visit, and tablets pull the result."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, g, request, url_for
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from ..schemas.customer import CustomerSchema, VisitSchema, normalise_mobile
 from ..vocabularies.roles import REVIEW_ROLES
 from ..vocabularies.visits import VISIT_KINDS, VISIT_PURPOSES
 from ..workflow.test_drive import store_today
+from ..workflow.test_drive_reports import day_bounds
 from ..workflow.visits import check_visit
 from .forms import field_errors, form_data, save_record, typed_numbers
 from .htmx import render, see_other
@@ -39,11 +40,6 @@ def consultants() -> list[User]:
     return list(db.session.scalars(query.order_by(User.display_name)).all())
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), store_zone())
-    return start, start + timedelta(days=1)
-
-
 def visits_between(start: datetime, end: datetime, **filters) -> list[Visit]:
     """The store's visits that arrived in [start, end), newest first; `filters` are equal-to conditions."""
     query = select(Visit).where(Visit.store_id == g.store_id, Visit.deleted.is_(False))
@@ -55,7 +51,7 @@ def visits_between(start: datetime, end: datetime, **filters) -> list[Visit]:
 
 
 def _page(status: int = 200, errors: dict | None = None, values: dict | None = None):
-    start, end = _day_bounds(store_today())
+    start, end = day_bounds(store_today())
     today = visits_between(start, end)
     now = datetime.now(store_zone()).strftime("%Y-%m-%dT%H:%M")
     return render(
@@ -89,18 +85,12 @@ def today():
     return _page()
 
 
-def find_or_make_customer(name: str, phone: str) -> tuple[Customer | None, dict[str, str]]:
-    """The visitor's file: the store's customer with this mobile, else a new file (owned by nobody yet: the visit's
-    attribution gives it its owner); None when the visitor left neither name nor mobile."""
+def find_or_make_customer(name: str, phone: str, found: Customer | None) -> tuple[Customer | None, dict[str, str]]:
+    """The visitor's file: `found` (the store's customer with this mobile), else a new file (owned by nobody yet:
+    the visit's attribution gives it its owner); None when the visitor left neither name nor mobile."""
+    if found is not None:
+        return found, {}
     phone = normalise_mobile(phone or "")
-    if phone:
-        found = db.session.scalar(
-            select(Customer).where(
-                Customer.store_id == g.store_id, Customer.phone == phone, Customer.deleted.is_(False)
-            )
-        )
-        if found is not None:
-            return found, {}
     if not name and not phone:
         return None, {}
     try:
@@ -135,9 +125,10 @@ def log_visit():
     if problems:
         return _page(422, problems, request.form)
     name, phone = request.form.get("visitor_name", "").strip(), request.form.get("visitor_phone", "").strip()
-    if phone and not name and _find_by_phone(phone) is None:
+    found = _find_by_phone(phone) if phone else None
+    if phone and not name and found is None:
         return _page(422, {"visitor_name": _("Enter the visitor's name to open a file for this number.")}, request.form)
-    customer, errors = find_or_make_customer(name, phone)
+    customer, errors = find_or_make_customer(name, phone, found)
     if errors:
         return _page(422, errors, request.form)
     if customer is not None:
@@ -188,7 +179,7 @@ def log():
         "kind": request.args.get("kind") if request.args.get("kind") in VISIT_KINDS else None,
         "purpose": request.args.get("purpose") if request.args.get("purpose") in VISIT_PURPOSES else None,
     }
-    rows = visits_between(_day_bounds(first)[0], _day_bounds(last)[1], **filters)
+    rows = visits_between(day_bounds(first)[0], day_bounds(last)[1], **filters)
     return render(
         "office/visits.html",
         "office/_visit_rows.html",

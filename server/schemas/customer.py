@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from ..i18n import moment
 from ..vocabularies.customers import LEAD_SOURCES, LOST_REASONS, LOST_STATES
 from ..vocabularies.grades import GRADE_CHANGE_REASONS, GRADES
 from ..vocabularies.visits import OWNERSHIP_REASONS, VISIT_KINDS, VISIT_OUTCOMES, VISIT_PURPOSES
@@ -78,14 +78,6 @@ def _user_id(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, error_messages=messages, **kwargs)
 
 
-def moment_of(text: str | None) -> datetime | None:
-    """A device time as an aware datetime (None for None or a time that does not exist, e.g. 30 February)."""
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
-
-
 class VisitSchema(Trimmed, Schema):
     """One visit or phone-in of the traffic log (domain.md §5.4), as reception or a consultant logs it."""
 
@@ -111,12 +103,12 @@ class VisitSchema(Trimmed, Schema):
 
     @validates_schema
     def _times(self, data, **_kw):
-        arrived, left = data.get("arrived_at"), data.get("left_at")
-        if arrived is not None and moment_of(arrived) is None:
+        arrived, left = moment(data.get("arrived_at")), moment(data.get("left_at"))
+        if data.get("arrived_at") is not None and arrived is None:  # e.g. 30 February
             raise ValidationError(_l("Use a date and time like 2026-11-29T10:14:07+08:00."), "arrived_at")
-        if left is not None and moment_of(left) is None:
+        if data.get("left_at") is not None and left is None:
             raise ValidationError(_l("Use a date and time like 2026-11-29T10:14:07+08:00."), "left_at")
-        if arrived and left and moment_of(arrived) and moment_of(left) and moment_of(left) < moment_of(arrived):
+        if arrived and left and left < arrived:
             raise ValidationError(_l("The visitor cannot leave before arriving."), "left_at")
 
 

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import moment as moment_of
 from ..models import Customer, FollowUp, OwnershipChange, Store, User, Visit, as_utc, utcnow, uuid7
 from ..records.lookup import store_record
-from ..schemas.customer import moment_of
 from ..vocabularies.visits import SALES_PURPOSES
 from .attribution import decide_owner
 
